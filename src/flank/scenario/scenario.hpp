@@ -1,0 +1,248 @@
+#pragma once
+// The compiled, immutable Scenario: everything a campaign needs, names resolved to dense
+// integer ids, shared read-only by every thread (see DESIGN.md §2, STYLE.md "model and data
+// apart"). It is produced by compile() from a loaded ScenarioSpec (scenario/loader.hpp) and
+// never changes afterwards. Per-replication randomness is described here (Distribution) and
+// drawn by the engine from streams keyed by (seed, replication, purpose).
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "flank/core/rng.hpp"
+
+namespace flank {
+
+using SideId = std::uint8_t;  // 0 = red (attacker by convention), 1 = blue
+using NationId = std::uint16_t;
+using RegionId = std::uint16_t;
+using LinkId = std::uint16_t;
+using UnitId = std::uint16_t;
+using UnitTypeId = std::uint16_t;
+using EquipmentId = std::uint16_t;
+using ObjectiveId = std::uint16_t;
+inline constexpr std::uint16_t kNone = std::numeric_limits<std::uint16_t>::max();
+inline constexpr int kSides = 2;
+inline constexpr SideId kRed = 0;
+inline constexpr SideId kBlue = 1;
+
+enum class Terrain : std::uint8_t { Open, Mixed, Forest, Marsh, Urban, Lakes, Count };
+enum class RoadClass : std::uint8_t { Motorway, Primary, Secondary, Minor, Track, Count };
+enum class UnitCategory : std::uint8_t {
+  Armoured,
+  Mechanised,
+  Motorised,
+  LightInfantry,
+  Airborne,
+  Artillery,
+  RocketArtillery,
+  AirDefence,
+  Territorial,
+  Count
+};
+// Dupuy postures; the defender's posture multiplies its power.
+enum class Posture : std::uint8_t { Attack, Hasty, Prepared, Fortified, Delay, Withdrawal, Count };
+
+// A per-replication random quantity. Fixed values are Distribution{Kind::Fixed, v}.
+struct Distribution {
+  enum class Kind : std::uint8_t { Fixed, Uniform, Triangular, Normal, Lognormal };
+  Kind kind = Kind::Fixed;
+  // Fixed: a. Uniform: [a, b]. Triangular: min a, mode b, max c. Normal: mean a, sd b.
+  // Lognormal: median a, log-sd b. Every kind is then clamped to [lo, hi].
+  double a = 0, b = 0, c = 0;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+
+  static Distribution fixed(double v) { return {Kind::Fixed, v}; }
+  double sample(RandomStream& rng) const;
+  double mean() const;  // of the unclamped distribution; used for summaries and scaling
+};
+
+struct Side {
+  std::string id;    // "red" / "blue"
+  std::string name;  // "Russia and Belarus", "NATO"
+};
+
+struct Nation {
+  std::string id;  // ISO-like code: PL, LT, LV, BY, RU, WG (Wagner), US, DE, UK, CA, ...
+  std::string name;
+  SideId side = kRed;
+};
+
+struct Region {
+  std::string id, name;
+  std::string country;  // ISO code of the country the region lies in (PL, LT, LV, BY, RU)
+  double lat = 0, lon = 0;
+  Terrain terrain = Terrain::Mixed;
+  bool urban = false;
+  double objective_value = 0;  // weight in territory scores
+  SideId initial_control = kBlue;
+  std::vector<LinkId> links;  // incident links
+};
+
+struct Link {
+  RegionId a = kNone, b = kNone;
+  double length_km = 0;  // geodesic centre-to-centre (GeographicLib) × road sinuosity
+  RoadClass road = RoadClass::Secondary;
+  bool rail = false;
+  std::string river;      // river crossed on this link, "" if none (Neman, Neris, Narew, Bug)
+  double throughput = 0;  // brigades per day that can use the link
+  RegionId other(RegionId r) const { return r == a ? b : a; }
+};
+
+struct EquipmentType {
+  std::string id;    // tank, ifv, apc, tube, mlrs, atgm, sam ...
+  double score = 0;  // combat-power score per item (WEI/WUV-style)
+};
+
+struct UnitType {
+  std::string id;
+  UnitCategory category = UnitCategory::Mechanised;
+  double road_march_kmh = 0;   // on a motorway, unopposed
+  double offroad_factor = 0;   // multiplier on march speed when the link has no road class
+  double advance_factor = 1;   // multiplier on combat advance rate
+  double personnel_score = 0;  // combat-power score per soldier
+  bool tracked = false;
+};
+
+struct Arrival {
+  RegionId entry = kNone;
+  double earliest_hour = 0;     // from campaign start
+  bool after_decision = false;  // the delay counts from the side's political decision
+  Distribution delay_hours;     // added to earliest_hour (or to the decision hour)
+};
+
+struct Unit {
+  std::string id, name;
+  SideId side = kRed;
+  NationId nation = 0;
+  UnitTypeId type = 0;
+  Distribution personnel;         // drawn once per replication
+  std::vector<double> equipment;  // dense by EquipmentId, at the mean personnel
+  double cev = 1;                 // combat effectiveness value (quality, experience)
+  double readiness_hours = 0;     // from decision to movable
+  double supply = 1;              // initial supply state in [0, 1]
+  double morale = 1;              // initial morale in [0, 1]
+  RegionId start = kNone;         // kNone when the unit arrives by schedule
+  Arrival arrival;
+  bool main_reinforcement = false;  // counts for "reinforcements arrived before X fell"
+  double cost = 0;                  // for the posture planner (arbitrary units, e.g. M EUR/yr)
+  std::string axis;                 // doctrine axis id the unit is assigned to, "" = any
+  double base_power = 0;            // equipment·score + personnel·score at mean personnel
+};
+
+struct Objective {
+  enum class Kind : std::uint8_t { Capture, Connect };
+  std::string id, name;
+  SideId side = kRed;  // side that tries to achieve it
+  Kind kind = Kind::Capture;
+  std::vector<RegionId> regions;   // Capture: all must be controlled by `side`
+  std::vector<RegionId> from, to;  // Connect: a land path of `side`-controlled regions
+  double value = 1;
+};
+
+struct Axis {
+  std::string id;
+  SideId side = kRed;
+  std::vector<RegionId> path;  // ordered regions from start line to objective
+  double weight = 1;           // share of uncommitted units sent along it
+};
+
+struct SideDoctrine {
+  std::vector<Axis> axes;
+  double commit_ratio = 1.5;         // attack only when local force ratio ≥ this
+  double halt_loss_fraction = 0.5;   // stop offensive operations past this share of losses
+  double break_loss_fraction = 0.4;  // a unit withdraws past this loss fraction (breakpoint)
+  double counterattack_ratio = 2.0;  // defender counterattacks at ≥ this local ratio
+  Posture defence_posture = Posture::Hasty;
+  bool needs_decision = false;        // may not leave own territory before the political decision
+  Distribution decision_delay_hours;  // hours from campaign start to the side's decision
+};
+
+struct EscalationRule {
+  enum class Kind : std::uint8_t {
+    EntersCountry,   // a unit of `side` enters a region whose country is in `countries`
+    Isolated,        // `regions` cut off over land from `from` (e.g. Kaliningrad isolated)
+    LossesAbove,     // `side` lost more than `threshold` of its initial power
+    ObjectiveTaken,  // objective `objective` achieved
+  };
+  std::string id, name;
+  Kind kind = Kind::EntersCountry;
+  SideId side = kBlue;
+  std::vector<std::string> countries;
+  std::vector<RegionId> regions, from;
+  double threshold = 0;
+  ObjectiveId objective = kNone;
+  double probability = 0;  // chance the flag is raised when the condition first holds
+};
+
+struct AirParams {
+  double sorties_per_day = 0;
+  double cas_share = 0.5;             // the rest goes to interdiction
+  double power_per_sortie = 0;        // combat power added per close-support sortie in a battle
+  double interdiction_slow = 0;       // march-speed loss per interdiction sortie on a link
+  double interdiction_attrition = 0;  // strength fraction lost per interdiction sortie
+};
+
+struct Parameters {
+  double step_hours = 1;
+  double horizon_days = 30;
+  std::array<double, static_cast<int>(Posture::Count)> posture_factor{1.0, 1.3, 1.5,
+                                                                      1.6, 1.2, 1.15};
+  std::array<double, static_cast<int>(Terrain::Count)> terrain_defence{1, 1, 1, 1, 1, 1};
+  std::array<double, static_cast<int>(Terrain::Count)> terrain_advance{1, 1, 1, 1, 1, 1};
+  std::array<double, static_cast<int>(Terrain::Count)> terrain_movement{1, 1, 1, 1, 1, 1};
+  std::array<double, static_cast<int>(RoadClass::Count)> road_speed{1, 0.9, 0.7, 0.5, 0.3};
+  double river_crossing_factor = 1.5;  // defender multiplier when the attack crosses a river
+  double surprise_factor = 1.0;        // attacker multiplier during the surprise window
+  double surprise_hours = 0;
+  double out_of_supply_factor = 0.5;  // power multiplier for units cut off from supply
+  double supply_recovery_per_day = 0.5;
+  double supply_loss_per_day = 0.25;
+  double noise_sigma = 0.2;            // lognormal spread of per-battle outcomes
+  std::string combat_model = "dupuy";  // name understood by combat::make_model
+  std::array<AirParams, kSides> air{};
+  std::array<double, kSides> air_defence_factor{1,
+                                                1};  // fraction of enemy sorties that get through
+};
+
+struct Scenario {
+  std::string id, name, description;
+  std::string start_date;  // ISO 8601, the campaign's hour 0
+  std::string source_file;
+  std::uint64_t hash = 0;  // of the canonical resolved document; ties results to their input
+  std::array<Side, kSides> sides;
+  std::vector<Nation> nations;
+  std::vector<Region> regions;
+  std::vector<Link> links;
+  std::vector<EquipmentType> equipment;
+  std::vector<UnitType> unit_types;
+  std::vector<Unit> units;
+  std::vector<Objective> objectives;
+  std::array<SideDoctrine, kSides> doctrine;
+  std::vector<EscalationRule> escalation;
+  Parameters params;
+
+  // Precomputed: all-pairs shortest path (km over links) and next hop, row-major [from][to].
+  std::vector<float> dist_km;
+  std::vector<RegionId> next_hop;
+  float distance(RegionId a, RegionId b) const { return dist_km[a * regions.size() + b]; }
+  RegionId hop(RegionId a, RegionId b) const { return next_hop[a * regions.size() + b]; }
+
+  RegionId find_region(std::string_view id) const;  // kNone when absent (never in hot loops)
+  UnitId find_unit(std::string_view id) const;
+  int steps() const { return static_cast<int>(params.horizon_days * 24 / params.step_hours + 0.5); }
+};
+
+const char* to_string(Terrain);
+const char* to_string(RoadClass);
+const char* to_string(UnitCategory);
+const char* to_string(Posture);
+// Parse helpers return false on unknown names (the loader turns that into a diagnostic).
+bool parse(std::string_view, Terrain&);
+bool parse(std::string_view, RoadClass&);
+bool parse(std::string_view, UnitCategory&);
+bool parse(std::string_view, Posture&);
+
+}  // namespace flank
