@@ -1,0 +1,64 @@
+#pragma once
+// Monte Carlo over replications (oneTBB). Results are a pure function of
+// (scenario, seed, replication range): never of the thread or rank count.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "flank/campaign/outcome.hpp"
+#include "flank/scenario/scenario.hpp"
+
+namespace flank::mc {
+
+struct RunConfig {
+  std::uint64_t seed = 1;
+  std::uint64_t first_replication = 0;  // replications [first, first + count)
+  std::uint64_t replications = 1000;
+  int threads = 0;                      // 0 = all hardware threads
+  // Called from the runner's thread with (done, total); may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // Called once per finished replication, in replication order; may be empty. Lets stores
+  // persist per-replication outcomes without the runner holding them all.
+  std::function<void(const Outcome&)> on_outcome;
+};
+
+struct Interval {
+  double p = 0, lo = 0, hi = 0;  // estimate and Wilson 95 % interval
+};
+
+struct ObjectiveSummary {
+  std::string id, name;
+  std::vector<Interval> by_day;            // index d = probability achieved by end of day d
+                                           // (d = 0..horizon_days)
+  Interval ever;                           // within the horizon
+  Interval before_reinforcements;
+  std::array<double, 5> hour_quantiles{};  // 5/25/50/75/95 % of hours, among replications
+                                           // where it fell; NaN when it never fell
+  std::vector<std::uint64_t> hour_histogram;  // 12-hour bins over the horizon
+};
+
+struct Summary {
+  std::string scenario_id, scenario_name;
+  std::uint64_t scenario_hash = 0;
+  std::uint64_t seed = 0, replications = 0;
+  std::string combat_model;
+  std::vector<ObjectiveSummary> objectives;
+  std::array<std::array<double, 4>, kSides> territory_mean{};  // at kTerritoryDays
+  std::array<double, kSides> personnel_lost_mean{};
+  std::array<std::array<double, 3>, kSides> personnel_lost_quantiles{};  // 5/50/95 %
+  std::vector<double> losses_by_category_mean;
+  std::vector<std::string> escalation_ids, escalation_names;
+  std::vector<Interval> escalation;
+  Interval any_escalation;
+  double decision_hour_mean = 0;
+};
+
+// Runs the replications and returns the streaming summary. Memory does not grow with the
+// replication count (quantiles from bounded histograms or P² sketches, stated in the code).
+Summary run(const Scenario& scenario, const RunConfig& config);
+
+Interval wilson(std::uint64_t successes, std::uint64_t n, double z = 1.959963984540054);
+
+}  // namespace flank::mc
