@@ -14,8 +14,8 @@ ctest --test-dir build/ci --output-on-failure -j "$JOBS"
 
 if [[ "${FLANK_SANITIZE:-0}" == 1 ]]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLANK_WERROR=ON \
-    -DFLANK_SANITIZE=ON -DFLANK_BENCH=OFF
+    -DFLANK_SANITIZE=ON -DFLANK_BENCH=OFF -DFLANK_WEB=OFF
   cmake --build build/asan -j "$JOBS"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build/asan --output-on-failure -j "$JOBS" -LE slow
+    ctest --test-dir build/asan --output-on-failure -j "$JOBS" -LE "slow|browser|mpi"
 fi
