@@ -1,0 +1,12 @@
+#pragma once
+// Output files are written to a temporary file beside the target, flushed to disk and
+// renamed over it, so a killed run never leaves a half-written result or report.
+#include <string>
+#include <string_view>
+
+namespace flank {
+
+// Throws std::runtime_error naming the path on failure. "-" writes to standard output.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace flank
