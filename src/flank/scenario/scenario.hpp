@@ -205,6 +205,12 @@ struct Parameters {
   std::array<AirParams, kSides> air{};
   std::array<double, kSides> air_defence_factor{1,
                                                 1};  // fraction of enemy sorties that get through
+  std::string cost_units;  // what Unit::cost counts, e.g. "M EUR/yr" (for reports)
+};
+
+// One entry of the scenario's `sources:` list; `source:` fields cite these by id.
+struct SourceRef {
+  std::string id, text, url;
 };
 
 struct Scenario {
@@ -223,6 +229,7 @@ struct Scenario {
   std::array<SideDoctrine, kSides> doctrine;
   std::vector<EscalationRule> escalation;
   Parameters params;
+  std::vector<SourceRef> sources;
 
   // Precomputed: all-pairs shortest path (km over links) and next hop, row-major [from][to].
   std::vector<float> dist_km;

@@ -1,0 +1,390 @@
+#include "flank/scenario/document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_set>
+
+namespace flank::doc {
+
+const Node* Node::find(std::string_view key) const {
+  for (const auto& e : map)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+Node* Node::find(std::string_view key) {
+  for (auto& e : map)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+std::string_view Node::id() const {
+  if (!is_map()) return {};
+  const Node* n = find("id");
+  return n && n->is_scalar() ? std::string_view(n->scalar) : std::string_view();
+}
+
+namespace {
+
+SourceLocation location(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null()) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+class Converter {
+ public:
+  Converter(const std::string& file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
+
+  // Returns false once a limit was hit, to stop walking a hostile document early.
+  bool convert(const YAML::Node& in, Node& out, int depth, const std::string& path) {
+    out.where = location(file_, in.Mark());
+    if (++nodes_ > kMaxNodes) {
+      if (!reported_size_)
+        sink_.add(out.where, path,
+                  "document expands to more than " + std::to_string(kMaxNodes) +
+                      " nodes (aliases?); refusing to load it");
+      reported_size_ = true;
+      return false;
+    }
+    if (depth > kMaxDepth) {
+      sink_.add(out.where, path,
+                "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
+      return false;
+    }
+    switch (in.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = Node::Kind::Null;
+        return true;
+      case YAML::NodeType::Scalar:
+        out.kind = Node::Kind::Scalar;
+        out.scalar = in.Scalar();
+        out.quoted = in.Tag() == "!";
+        return true;
+      case YAML::NodeType::Sequence: {
+        out.kind = Node::Kind::Seq;
+        out.seq.resize(in.size());
+        std::size_t i = 0;
+        for (const auto& item : in) {
+          if (!convert(item, out.seq[i], depth + 1, path + "[" + std::to_string(i) + "]"))
+            return false;
+          ++i;
+        }
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        out.kind = Node::Kind::Map;
+        out.map.reserve(in.size());
+        for (const auto& kv : in) {
+          const SourceLocation key_where = location(file_, kv.first.Mark());
+          if (!kv.first.IsScalar()) {
+            sink_.add(key_where, path, "map keys must be plain names");
+            continue;
+          }
+          const std::string& key = kv.first.Scalar();
+          const std::string child = path.empty() ? key : path + "." + key;
+          if (const auto it = std::find_if(out.map.begin(), out.map.end(),
+                                           [&](const Entry& e) { return e.key == key; });
+              it != out.map.end()) {
+            sink_.add(key_where, child,
+                      "duplicate key '" + key + "' (first given at line " +
+                          std::to_string(it->key_where.line) + ")");
+            continue;
+          }
+          out.map.push_back({key, key_where, {}});
+          if (!convert(kv.second, out.map.back().value, depth + 1, child)) return false;
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const std::string& file_;
+  DiagnosticSink& sink_;
+  std::size_t nodes_ = 0;
+  bool reported_size_ = false;
+};
+
+bool is_truthy(const Node* n) {
+  return n && n->is_scalar() && !n->quoted &&
+         (n->scalar == "true" || n->scalar == "True" || n->scalar == "TRUE");
+}
+
+bool all_items_have_ids(const Node& seq) {
+  if (seq.seq.empty()) return false;
+  return std::all_of(seq.seq.begin(), seq.seq.end(),
+                     [](const Node& item) { return !item.id().empty(); });
+}
+
+void relabel(Node& n, const SourceLocation& where) {
+  n.where = where;
+  for (auto& e : n.map) {
+    e.key_where = where;
+    relabel(e.value, where);
+  }
+  for (auto& item : n.seq) relabel(item, where);
+}
+
+struct Segment {
+  std::string key;       // map key, or
+  std::string selector;  // [selector] on a list (an id or an index)
+  bool is_selector = false;
+};
+
+bool parse_path(std::string_view path, std::vector<Segment>& out) {
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string_view::npos || close == i + 1) return false;
+      out.push_back({{}, std::string(path.substr(i + 1, close - i - 1)), true});
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') {
+        ++i;
+        if (i == path.size()) return false;
+      }
+      continue;
+    }
+    std::size_t end = i;
+    while (end < path.size() && path[end] != '.' && path[end] != '[') ++end;
+    if (end == i) return false;
+    out.push_back({std::string(path.substr(i, end - i)), {}, false});
+    i = end;
+    if (i < path.size() && path[i] == '.') {
+      ++i;
+      if (i == path.size()) return false;
+    }
+  }
+  return !out.empty();
+}
+
+void write_yaml(YAML::Emitter& out, const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null:
+      out << YAML::Null;
+      break;
+    case Node::Kind::Scalar:
+      if (n.quoted)
+        out << YAML::DoubleQuoted << n.scalar;
+      else
+        out << n.scalar;
+      break;
+    case Node::Kind::Seq: {
+      const bool flat = std::all_of(n.seq.begin(), n.seq.end(),
+                                    [](const Node& c) { return !c.is_map() && !c.is_seq(); });
+      if (flat) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& item : n.seq) write_yaml(out, item);
+      out << YAML::EndSeq;
+      break;
+    }
+    case Node::Kind::Map:
+      out << YAML::BeginMap;
+      for (const auto& e : n.map) {
+        out << YAML::Key << e.key << YAML::Value;
+        write_yaml(out, e.value);
+      }
+      out << YAML::EndMap;
+      break;
+  }
+}
+
+void write_canonical(std::string& out, const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null:
+      out += '~';
+      break;
+    case Node::Kind::Scalar:
+      out += n.quoted ? 'q' : 's';
+      out += std::to_string(n.scalar.size());
+      out += ':';
+      out += n.scalar;
+      break;
+    case Node::Kind::Seq:
+      out += '[';
+      for (const auto& item : n.seq) {
+        write_canonical(out, item);
+        out += ',';
+      }
+      out += ']';
+      break;
+    case Node::Kind::Map: {
+      std::vector<const Entry*> sorted;
+      for (const auto& e : n.map) sorted.push_back(&e);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const Entry* a, const Entry* b) { return a->key < b->key; });
+      out += '{';
+      for (const Entry* e : sorted) {
+        out += std::to_string(e->key.size());
+        out += ':';
+        out += e->key;
+        out += '=';
+        write_canonical(out, e->value);
+        out += ',';
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Node parse(std::string_view text, const std::string& file, DiagnosticSink& sink) {
+  Node root;
+  root.where = {file, 1, 1};
+  if (text.size() > kMaxFileBytes) {
+    sink.add({file, 0, 0}, "",
+             "file is " + std::to_string(text.size()) + " bytes; the limit is " +
+                 std::to_string(kMaxFileBytes) + " bytes (16 MiB)");
+    return root;
+  }
+  YAML::Node yaml;
+  try {
+    yaml = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    sink.add(location(file, e.mark), "", "YAML syntax error: " + e.msg);
+    return root;
+  }
+  Converter(file, sink).convert(yaml, root, 0, "");
+  return root;
+}
+
+void merge(Node& base, Node overlay, const std::string& path, DiagnosticSink& sink) {
+  if (base.is_map() && overlay.is_map()) {
+    for (auto& e : overlay.map) {
+      const std::string child = path.empty() ? e.key : path + "." + e.key;
+      if (Node* existing = base.find(e.key))
+        merge(*existing, std::move(e.value), child, sink);
+      else
+        base.map.push_back(std::move(e));
+    }
+    return;
+  }
+  if (base.is_seq() && overlay.is_seq() && all_items_have_ids(overlay) &&
+      all_items_have_ids(base)) {
+    for (auto& item : overlay.seq) {
+      const std::string id(item.id());
+      const std::string child = path + "[" + id + "]";
+      const auto it = std::find_if(base.seq.begin(), base.seq.end(),
+                                   [&](const Node& b) { return b.id() == id; });
+      const bool remove = is_truthy(item.find("remove"));
+      if (remove) {
+        if (it == base.seq.end())
+          sink.add(item.where, child, "remove: true names an item the base does not have");
+        else
+          base.seq.erase(it);
+        continue;
+      }
+      if (it == base.seq.end())
+        base.seq.push_back(std::move(item));
+      else
+        merge(*it, std::move(item), child, sink);
+    }
+    return;
+  }
+  base = std::move(overlay);
+}
+
+void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sink) {
+  const std::string label = "--set " + std::string(assignment);
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos) {
+    sink.add({label, 0, 0}, "", "an override must be PATH=VALUE");
+    return;
+  }
+  const std::string_view path = assignment.substr(0, eq);
+  std::vector<Segment> segments;
+  if (!parse_path(path, segments)) {
+    sink.add({label, 0, 0}, std::string(path),
+             "cannot read the path (use key.key, list[id] or list[index])");
+    return;
+  }
+  DiagnosticSink value_sink;
+  Node value = parse(assignment.substr(eq + 1), label, value_sink);
+  for (const auto& d : value_sink.diagnostics())
+    sink.add({label, 0, 0}, std::string(path), "cannot read the value: " + d.message);
+  if (!value_sink.empty()) return;
+  relabel(value, {label, 0, 0});
+
+  Node* at = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const Segment& s = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (s.is_selector) {
+      if (!at->is_seq()) {
+        sink.add({label, 0, 0}, std::string(path),
+                 "'" + walked + "' is not a list, so [" + s.selector + "] does not exist");
+        return;
+      }
+      Node* found = nullptr;
+      std::size_t index = 0;
+      const auto [p, ec] =
+          std::from_chars(s.selector.data(), s.selector.data() + s.selector.size(), index);
+      if (ec == std::errc() && p == s.selector.data() + s.selector.size()) {
+        if (index < at->seq.size()) found = &at->seq[index];
+      } else {
+        for (auto& item : at->seq)
+          if (item.id() == s.selector) found = &item;
+      }
+      if (!found) {
+        sink.add({label, 0, 0}, std::string(path),
+                 "'" + walked + "' has no item [" + s.selector + "]");
+        return;
+      }
+      walked += "[" + s.selector + "]";
+      at = found;
+    } else {
+      if (!at->is_map()) {
+        sink.add({label, 0, 0}, std::string(path),
+                 "'" + walked + "' is not a map, so '" + s.key + "' does not exist");
+        return;
+      }
+      Node* found = at->find(s.key);
+      if (!found) {
+        if (!last) {
+          sink.add({label, 0, 0}, std::string(path),
+                   "'" + (walked.empty() ? std::string("the document") : walked) +
+                       "' has no key '" + s.key + "'");
+          return;
+        }
+        at->map.push_back({s.key, {label, 0, 0}, {}});
+        found = &at->map.back().value;
+      }
+      walked += (walked.empty() ? "" : ".") + s.key;
+      at = found;
+    }
+  }
+  *at = std::move(value);
+}
+
+std::string to_yaml(const Node& root) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  write_yaml(out, root);
+  std::string text = out.c_str();
+  text += '\n';
+  return text;
+}
+
+std::string canonical(const Node& root) {
+  std::string out;
+  write_canonical(out, root);
+  return out;
+}
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace flank::doc
