@@ -1,0 +1,210 @@
+#include "flank/analysis/metrics.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace flank::analysis {
+namespace {
+
+constexpr const char* kForms =
+    "expected p:<objective>[:day<d>|:before_reinforcements], median_hours:<objective>, "
+    "q<NN>_hours:<objective>, territory:<red|blue>:day<3|7|14|30>, lost:<red|blue>, "
+    "escalation:any or escalation:<rule>";
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = s.find(sep, start);
+    parts.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return parts;
+}
+
+bool parse_number(std::string_view s, double& out) {
+  if (s.empty()) return false;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+int parse_side(std::string_view s) {
+  if (s == "red") return 0;
+  if (s == "blue") return 1;
+  return -1;
+}
+
+std::size_t find_index(const std::vector<std::string>& ids, const std::string& id,
+                       const char* what) {
+  const auto it = std::find(ids.begin(), ids.end(), id);
+  if (it == ids.end()) {
+    std::string known;
+    for (const auto& k : ids) known += (known.empty() ? "" : ", ") + k;
+    throw std::invalid_argument(std::string("unknown ") + what + " '" + id + "' (known: " + known +
+                                ")");
+  }
+  return static_cast<std::size_t>(it - ids.begin());
+}
+
+double censored_hour(double hour, double horizon) {
+  return hour < 0 ? horizon : hour;
+}
+
+}  // namespace
+
+bool Metric::is_probability() const {
+  return kind == Kind::ObjectiveBy || kind == Kind::BeforeReinforcements ||
+         kind == Kind::EscalationAny || kind == Kind::Escalation;
+}
+
+Metric parse_metric(std::string_view name) {
+  Metric m;
+  m.name = std::string(name);
+  const auto parts = split(name, ':');
+  const auto bad = [&] {
+    return std::invalid_argument("bad metric '" + std::string(name) + "': " + kForms);
+  };
+  if (parts.size() < 2 || parts[1].empty()) throw bad();
+  const std::string_view head = parts[0];
+  if (head == "p") {
+    m.item = std::string(parts[1]);
+    m.kind = Metric::Kind::ObjectiveBy;
+    m.hours = std::numeric_limits<double>::infinity();
+    if (parts.size() == 3) {
+      double day = 0;
+      if (parts[2] == "before_reinforcements") {
+        m.kind = Metric::Kind::BeforeReinforcements;
+      } else if (parts[2] == "ever") {
+      } else if (parts[2].starts_with("day") && parse_number(parts[2].substr(3), day) && day >= 0) {
+        m.hours = 24 * day;
+      } else {
+        throw bad();
+      }
+    } else if (parts.size() != 2) {
+      throw bad();
+    }
+    return m;
+  }
+  if (head == "median_hours" ||
+      (head.size() > 7 && head.front() == 'q' && head.ends_with("_hours"))) {
+    if (parts.size() != 2) throw bad();
+    m.kind = Metric::Kind::HoursQuantile;
+    m.item = std::string(parts[1]);
+    if (head != "median_hours") {
+      double pct = 0;
+      if (!parse_number(head.substr(1, head.size() - 7), pct) || pct <= 0 || pct >= 100)
+        throw bad();
+      m.q = pct / 100;
+    }
+    return m;
+  }
+  if (head == "territory") {
+    if (parts.size() != 3 || !parts[2].starts_with("day")) throw bad();
+    m.kind = Metric::Kind::Territory;
+    m.side = parse_side(parts[1]);
+    double day = 0;
+    if (m.side < 0 || !parse_number(parts[2].substr(3), day)) throw bad();
+    const auto it =
+        std::find(std::begin(kTerritoryDays), std::end(kTerritoryDays), static_cast<int>(day));
+    if (it == std::end(kTerritoryDays) || day != static_cast<int>(day)) throw bad();
+    m.day_index = static_cast<int>(it - std::begin(kTerritoryDays));
+    return m;
+  }
+  if (head == "lost") {
+    if (parts.size() != 2) throw bad();
+    m.kind = Metric::Kind::PersonnelLost;
+    m.side = parse_side(parts[1]);
+    if (m.side < 0) throw bad();
+    return m;
+  }
+  if (head == "escalation") {
+    if (parts.size() != 2) throw bad();
+    m.kind = parts[1] == "any" ? Metric::Kind::EscalationAny : Metric::Kind::Escalation;
+    m.item = std::string(parts[1]);
+    return m;
+  }
+  throw bad();
+}
+
+Wilson wilson_interval(std::uint64_t successes, std::uint64_t n, double z) {
+  if (n == 0) return {0, 0, 1};
+  const double nn = static_cast<double>(n);
+  const double p = static_cast<double>(successes) / nn;
+  const double z2 = z * z;
+  const double denom = 1 + z2 / nn;
+  const double centre = (p + z2 / (2 * nn)) / denom;
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double per_replication(const Metric& m, const OutcomeLayout& layout, const Outcome& o) {
+  switch (m.kind) {
+    case Metric::Kind::ObjectiveBy: {
+      const double h = o.objective_hour[find_index(layout.objectives, m.item, "objective")];
+      return h >= 0 && h <= m.hours ? 1 : 0;
+    }
+    case Metric::Kind::BeforeReinforcements: {
+      const auto i = find_index(layout.objectives, m.item, "objective");
+      return o.objective_hour[i] >= 0 && o.before_reinforcements[i] ? 1 : 0;
+    }
+    case Metric::Kind::HoursQuantile:
+      return censored_hour(o.objective_hour[find_index(layout.objectives, m.item, "objective")],
+                           layout.horizon_hours);
+    case Metric::Kind::Territory:
+      return o.territory[m.side][m.day_index];
+    case Metric::Kind::PersonnelLost:
+      return o.personnel_lost[m.side];
+    case Metric::Kind::EscalationAny:
+      return std::any_of(o.escalation.begin(), o.escalation.end(), [](auto f) { return f != 0; })
+                 ? 1
+                 : 0;
+    case Metric::Kind::Escalation:
+      return o.escalation[find_index(layout.escalation, m.item, "escalation rule")] ? 1 : 0;
+  }
+  return 0;
+}
+
+MetricValue evaluate(const Metric& m, const OutcomeLayout& layout,
+                     std::span<const Outcome> outcomes) {
+  MetricValue out;
+  out.n = outcomes.size();
+  if (outcomes.empty()) return out;
+  if (m.kind == Metric::Kind::HoursQuantile) {
+    std::vector<double> hours;
+    hours.reserve(outcomes.size());
+    for (const auto& o : outcomes) hours.push_back(per_replication(m, layout, o));
+    std::sort(hours.begin(), hours.end());
+    // Inverse empirical CDF: the smallest h with F(h) ≥ q (as docs/formats.md).
+    const auto rank = static_cast<std::size_t>(std::ceil(m.q * static_cast<double>(hours.size())));
+    out.value = hours[std::clamp<std::size_t>(rank, 1, hours.size()) - 1];
+    out.lo = out.hi = out.value;
+    return out;
+  }
+  double sum = 0, sum_sq = 0;
+  for (const auto& o : outcomes) {
+    const double v = per_replication(m, layout, o);
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double n = static_cast<double>(outcomes.size());
+  if (m.is_probability()) {
+    out.successes = static_cast<std::uint64_t>(std::llround(sum));
+    const auto w = wilson_interval(out.successes, out.n);
+    out.value = w.p;
+    out.lo = w.lo;
+    out.hi = w.hi;
+    return out;
+  }
+  out.value = sum / n;
+  const double var = n > 1 ? std::max(0.0, (sum_sq - n * out.value * out.value) / (n - 1)) : 0;
+  const double half = 1.959963984540054 * std::sqrt(var / n);
+  out.lo = out.value - half;
+  out.hi = out.value + half;
+  return out;
+}
+
+}  // namespace flank::analysis
