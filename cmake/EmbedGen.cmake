@@ -1,4 +1,9 @@
 # Writes OUT: a C++ table of (path relative to ROOT, bytes) for each file named in LIST.
+# FUNC (optional, default embedded_files) names the flank:: function returning the table, so
+# several tables (e.g. web_files for the viewer) can live in one binary.
+if(NOT DEFINED FUNC)
+  set(FUNC embedded_files)
+endif()
 file(STRINGS ${LIST} files)
 set(body "")
 set(table "")
@@ -21,7 +26,7 @@ ${body}
 const EmbeddedFile kFiles[] = {
 ${table}  {\"\", std::string_view()}};
 }  // namespace
-std::span<const EmbeddedFile> embedded_files() { return {kFiles, ${i}}; }
+std::span<const EmbeddedFile> ${FUNC}() { return {kFiles, ${i}}; }
 }  // namespace flank
 ")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

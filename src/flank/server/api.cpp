@@ -1,0 +1,412 @@
+#include "flank/server/api.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "flank/core/error.hpp"
+#include "flank/server/web_assets.hpp"
+
+namespace flank::server {
+namespace {
+
+using nlohmann::json;
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+Response error_response(int status, const std::string& message) {
+  return json_response(status, json{{"error", message}});
+}
+
+Response input_error_response(const InputError& e) {
+  json diagnostics = json::array();
+  for (const auto& d : e.diagnostics())
+    diagnostics.push_back({{"file", d.where.file},
+                           {"line", d.where.line},
+                           {"column", d.where.column},
+                           {"path", d.path},
+                           {"message", d.message},
+                           {"text", d.format()}});
+  return json_response(400, json{{"error", e.what()}, {"diagnostics", diagnostics}});
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    const std::size_t j = path.find('/', i);
+    const std::size_t end = j == std::string::npos ? path.size() : j;
+    if (end > i) parts.push_back(path.substr(i, end - i));
+    i = end;
+  }
+  return parts;
+}
+
+bool parse_u64(const std::string& text, std::uint64_t& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+Diagnostic request_diagnostic(std::string path, std::string message) {
+  return Diagnostic{{"<request body>", 0, 0}, std::move(path), std::move(message)};
+}
+
+// A JSON number that is a whole non-negative value up to `max` (JSON has no integer type,
+// so 1000.0 is accepted and 1000.5 is not).
+bool whole_number(const json& v, std::uint64_t max, std::uint64_t& out) {
+  if (v.is_number_unsigned()) {
+    out = v.get<std::uint64_t>();
+  } else if (v.is_number_integer()) {
+    if (v.get<std::int64_t>() < 0) return false;
+    out = static_cast<std::uint64_t>(v.get<std::int64_t>());
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (!(d >= 0) || d > static_cast<double>(max) ||
+        d != static_cast<double>(static_cast<std::uint64_t>(d)))
+      return false;
+    out = static_cast<std::uint64_t>(d);
+  } else {
+    return false;
+  }
+  return out <= max;
+}
+
+RunSpec parse_run_spec(const json& body, const ApiLimits& limits) {
+  DiagnosticSink sink;
+  RunSpec spec;
+  if (!body.is_object()) throw InputError(request_diagnostic("", "expected a JSON object"));
+  for (const auto& [key, value] : body.items())
+    if (key != "scenario" && key != "n" && key != "seed" && key != "overrides")
+      sink.add(request_diagnostic(key, "unknown key (expected scenario, n, seed, overrides)"));
+  if (!body.contains("scenario") || !body["scenario"].is_string() ||
+      body["scenario"].get<std::string>().empty())
+    sink.add(
+        request_diagnostic("scenario", "required: a built-in scenario id (GET /api/scenarios)"));
+  else
+    spec.scenario = body["scenario"].get<std::string>();
+  if (body.contains("n") && (!whole_number(body["n"], limits.max_replications, spec.replications) ||
+                             spec.replications == 0))
+    sink.add(request_diagnostic("n", "replications must be a whole number from 1 to " +
+                                         std::to_string(limits.max_replications)));
+  if (body.contains("seed") && !whole_number(body["seed"], std::uint64_t{1} << 53, spec.seed))
+    sink.add(request_diagnostic("seed", "seed must be a whole number from 0 to 2^53"));
+  if (body.contains("overrides")) {
+    const json& o = body["overrides"];
+    if (o.is_array()) {
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        if (o[i].is_string() && o[i].get<std::string>().find('=') != std::string::npos)
+          spec.overrides.push_back(o[i].get<std::string>());
+        else
+          sink.add(request_diagnostic("overrides[" + std::to_string(i) + "]",
+                                      "expected a string \"path=value\""));
+      }
+    } else if (o.is_object()) {
+      for (const auto& [key, value] : o.items())
+        spec.overrides.push_back(key + "=" +
+                                 (value.is_string() ? value.get<std::string>() : value.dump()));
+    } else if (!o.is_null()) {
+      sink.add(request_diagnostic(
+          "overrides", "expected a list of \"path=value\" strings or an object {path: value}"));
+    }
+  }
+  sink.throw_if_any();
+  return spec;
+}
+
+const char* content_type_for(std::string_view path) {
+  auto ends = [&](std::string_view s) { return path.ends_with(s); };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".json")) return "application/json";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+bool viewer_built() {
+  return web_file("index.html").has_value();
+}
+
+Response serve_static(const std::string& path) {
+  // Only exact names from the embedded table are served, so nothing outside it can be
+  // reached; traversal-looking requests are refused explicitly all the same.
+  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos ||
+      path.find('\0') != std::string::npos || path.find("//") != std::string::npos)
+    return error_response(400, "invalid path");
+  if (!viewer_built()) {
+    Response r;
+    r.status = 503;
+    r.content_type = "text/html; charset=utf-8";
+    r.body =
+        "<!doctype html><title>flank</title><h1>The viewer was not built into this binary</h1>"
+        "<p>It was configured with FLANK_WEB=OFF or without node/npm. The JSON API under "
+        "<code>/api/</code> works; rebuild with node and npm installed to get the viewer.</p>";
+    return r;
+  }
+  std::string relative = path.empty() || path == "/" ? "index.html" : path.substr(1);
+  auto data = web_file(relative);
+  if (!data) return error_response(404, "not found: " + path);
+  Response r;
+  r.content_type = content_type_for(relative);
+  r.body.assign(data->data(), data->size());
+  r.headers.emplace_back("Cache-Control", relative == "index.html" ? "no-cache" : "max-age=300");
+  return r;
+}
+
+struct Api::State {
+  enum class Status { Queued, Running, Done, Failed };
+  struct Job {
+    std::string id;
+    RunSpec spec;
+    Status status = Status::Queued;
+    std::atomic<std::uint64_t> done{0};
+    std::atomic<std::uint64_t> total{0};
+    std::string summary;  // serialised once, served many times
+    std::string error;
+  };
+
+  std::shared_ptr<Backend> backend;
+  ApiLimits limits;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<std::string, std::shared_ptr<Job>> jobs;
+  std::deque<std::string> order;  // ids, oldest first, for eviction
+  std::deque<std::shared_ptr<Job>> queue;
+  std::uint64_t next_id = 1;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  static const char* name(Status s) {
+    switch (s) {
+      case Status::Queued:
+        return "queued";
+      case Status::Running:
+        return "running";
+      case Status::Done:
+        return "done";
+      case Status::Failed:
+        return "failed";
+    }
+    return "?";
+  }
+
+  void work() {
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        job = queue.front();
+        queue.pop_front();
+        job->status = Status::Running;
+      }
+      std::string summary, error;
+      bool ok = false;
+      try {
+        job->total = job->spec.replications;
+        const json result = backend->run(job->spec, [&](std::uint64_t done, std::uint64_t total) {
+          job->done = done;
+          job->total = total;
+        });
+        summary = result.dump();
+        ok = true;
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      {
+        std::lock_guard lock(mutex);
+        job->summary = std::move(summary);
+        job->error = std::move(error);
+        job->status = ok ? Status::Done : Status::Failed;
+        if (ok) job->done = job->total.load();
+      }
+      changed.notify_all();
+    }
+  }
+
+  // Drops the oldest finished runs past the limit; called with the mutex held.
+  void evict() {
+    std::size_t finished = 0;
+    for (const auto& id : order) {
+      auto it = jobs.find(id);
+      if (it != jobs.end() &&
+          (it->second->status == Status::Done || it->second->status == Status::Failed))
+        ++finished;
+    }
+    for (auto it = order.begin(); it != order.end() && finished > limits.max_kept;) {
+      auto job = jobs.find(*it);
+      if (job != jobs.end() &&
+          (job->second->status == Status::Done || job->second->status == Status::Failed)) {
+        jobs.erase(job);
+        it = order.erase(it);
+        --finished;
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  Response start_run(const Request& request) {
+    json body;
+    try {
+      body = json::parse(request.body);
+    } catch (const json::parse_error& e) {
+      return error_response(400, std::string("request body is not valid JSON: ") + e.what());
+    }
+    RunSpec spec = parse_run_spec(body, limits);
+    backend->validate(spec);
+    auto job = std::make_shared<Job>();
+    {
+      std::lock_guard lock(mutex);
+      if (static_cast<int>(queue.size()) >= limits.max_queued) {
+        Response r = error_response(429, "too many simulations waiting (" +
+                                             std::to_string(limits.max_running) +
+                                             " run at once); retry when one finishes");
+        r.headers.emplace_back("Retry-After", "5");
+        return r;
+      }
+      job->id = "run-" + std::to_string(next_id++);
+      job->spec = std::move(spec);
+      job->total = job->spec.replications;
+      jobs[job->id] = job;
+      order.push_back(job->id);
+      queue.push_back(job);
+      evict();
+    }
+    changed.notify_all();
+    Response r = json_response(
+        202, json{{"id", job->id}, {"status", "queued"}, {"url", "api/runs/" + job->id}});
+    r.headers.emplace_back("Location", "/api/runs/" + job->id);
+    return r;
+  }
+
+  std::shared_ptr<Job> find(const std::string& id) {
+    std::lock_guard lock(mutex);
+    auto it = jobs.find(id);
+    if (it == jobs.end()) throw NotFound("no run " + id);
+    return it->second;
+  }
+
+  Response run_status(const std::string& id) {
+    auto job = find(id);
+    std::lock_guard lock(mutex);
+    // The summary is spliced in as already-serialised text to avoid re-parsing it per poll.
+    json head{{"id", job->id},
+              {"status", name(job->status)},
+              {"scenario", job->spec.scenario},
+              {"n", job->spec.replications},
+              {"seed", job->spec.seed},
+              {"overrides", job->spec.overrides},
+              {"progress", {{"done", job->done.load()}, {"total", job->total.load()}}}};
+    if (job->status == Status::Failed) head["error"] = job->error;
+    std::string text = head.dump();
+    if (job->status == Status::Done) {
+      text.pop_back();
+      text += ",\"summary\":" + job->summary + "}";
+    }
+    Response r;
+    r.body = std::move(text);
+    return r;
+  }
+
+  Response run_timeline(const std::string& id, const Request& request) {
+    auto job = find(id);
+    std::uint64_t rep = 0;
+    if (auto it = request.query.find("rep");
+        it != request.query.end() && !parse_u64(it->second, rep))
+      return error_response(400, "rep must be a whole number");
+    if (rep >= job->spec.replications)
+      return error_response(400, "rep must be below the run's replication count " +
+                                     std::to_string(job->spec.replications));
+    return json_response(200, backend->timeline(job->spec, rep));
+  }
+};
+
+Api::Api(std::shared_ptr<Backend> backend, ApiLimits limits) : state_(std::make_unique<State>()) {
+  state_->backend = std::move(backend);
+  state_->limits = limits;
+  for (int i = 0; i < std::max(1, limits.max_running); ++i)
+    state_->workers.emplace_back([s = state_.get()] { s->work(); });
+}
+
+Api::~Api() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->changed.notify_all();
+  for (auto& t : state_->workers) t.join();
+}
+
+bool Api::wait(const std::string& id, double timeout_seconds) {
+  std::unique_lock lock(state_->mutex);
+  auto it = state_->jobs.find(id);
+  if (it == state_->jobs.end()) return false;
+  auto job = it->second;
+  return state_->changed.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] {
+    return job->status == State::Status::Done || job->status == State::Status::Failed;
+  });
+}
+
+Response Api::handle(const Request& request) {
+  try {
+    const auto parts = split_path(request.path);
+    if (parts.empty() || parts[0] != "api") {
+      if (request.method != "GET" && request.method != "HEAD")
+        return error_response(405, "method not allowed");
+      return serve_static(request.path);
+    }
+    if (request.body.size() > state_->limits.max_body_bytes)
+      return error_response(413, "request body larger than " +
+                                     std::to_string(state_->limits.max_body_bytes) + " bytes");
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    const std::size_t n = parts.size();
+    if (n == 2 && parts[1] == "scenarios") {
+      if (!get) return error_response(405, "use GET");
+      return json_response(200, state_->backend->list_scenarios());
+    }
+    if (n == 3 && parts[1] == "scenarios") {
+      if (!get) return error_response(405, "use GET");
+      return json_response(200, state_->backend->scenario(parts[2]));
+    }
+    if (n == 2 && parts[1] == "runs") {
+      if (request.method != "POST") return error_response(405, "use POST to start a run");
+      return state_->start_run(request);
+    }
+    if (n == 3 && parts[1] == "runs") {
+      if (!get) return error_response(405, "use GET");
+      return state_->run_status(parts[2]);
+    }
+    if (n == 4 && parts[1] == "runs" && parts[3] == "timeline") {
+      if (!get) return error_response(405, "use GET");
+      return state_->run_timeline(parts[2], request);
+    }
+    if (n == 2 && parts[1] == "sweeps") {
+      if (!get) return error_response(405, "use GET");
+      return json_response(200, state_->backend->sweeps());
+    }
+    return error_response(404, "no such API endpoint: " + request.path);
+  } catch (const InputError& e) {
+    return input_error_response(e);
+  } catch (const NotFound& e) {
+    return error_response(404, e.what());
+  } catch (const std::exception& e) {
+    return error_response(500, e.what());
+  }
+}
+
+}  // namespace flank::server
