@@ -79,11 +79,11 @@ TEST(Lanchester, HelmboldFractionalExponentsMatchSeparableSolution) {
 
 // Engel (1954): US strength dUS/dt = P(t) − a·J, dJ/dt = −b·US with a = 0.0544, b = 0.0106,
 // Japanese 21,500 and US landings 54,000 / 6,000 / 13,000 on days 1 / 3 / 6. The published
-// series (data/history/lanchester/iwo_jima_engel1954_model_series.csv) reports each day's
+// series (data/history/iwo_jima_engel1954_model_series.csv) reports each day's
 // strength after that day's landing: day index k is time t = k days.
 TEST(Lanchester, ReproducesEngelIwoJimaSeries) {
   const auto table = history::CsvTable::load(
-      "<built-in>/data/history/lanchester/iwo_jima_engel1954_model_series.csv");
+      "<built-in>/data/history/iwo_jima_engel1954_model_series.csv");
   const int c_us = table.column("us_active_model"), c_jp = table.column("japanese_model");
   ASSERT_GE(c_us, 0);
   ASSERT_GE(c_jp, 0);

@@ -101,7 +101,11 @@ CsvTable CsvTable::load(const std::string& path) {
     return parse(*data, path);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(Diagnostic{{path, 0, 0}, "", "cannot open file"});
+  if (!in) {
+    // Files shipped in data/ are embedded, so the documented paths work from any folder.
+    if (const auto data = embedded_file(path)) return parse(*data, std::string(kBuiltIn) + path);
+    throw InputError(Diagnostic{{path, 0, 0}, "", "cannot open file"});
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse(ss.str(), path);

@@ -15,7 +15,8 @@ class CsvTable {
   // Parses `text`; `file` names it in diagnostics. Throws InputError on ragged rows or an
   // unterminated quote.
   static CsvTable parse(std::string_view text, std::string file);
-  // Reads a file from disk, or an embedded file when `path` starts with "<built-in>/".
+  // Reads a file from disk, or an embedded file when `path` starts with "<built-in>/" or
+  // names an embedded file (e.g. "data/history/...") that is not on disk.
   static CsvTable load(const std::string& path);
 
   const std::string& file() const { return file_; }
