@@ -16,18 +16,18 @@ inline constexpr int kTerritoryDays[] = {3, 7, 14, 30};
 
 struct Outcome {
   std::uint64_t replication = 0;
-  std::vector<double> objective_hour;         // per objective: hour achieved, or kNever
+  std::vector<double> objective_hour;               // per objective: hour achieved, or kNever
   std::vector<std::uint8_t> before_reinforcements;  // per objective: 1 if it fell before Blue's
                                                     // main reinforcements all arrived
-  double decision_hour = 0;                   // Blue's political decision, drawn
-  double reinforcements_hour = kNever;        // when Blue's last main reinforcement arrived
+  double decision_hour = 0;                         // Blue's political decision, drawn
+  double reinforcements_hour = kNever;              // when Blue's last main reinforcement arrived
   std::array<std::array<double, 4>, kSides> territory{};  // objective-value share held, per
                                                           // side, at kTerritoryDays
   std::array<double, kSides> personnel_lost{};
-  std::array<double, kSides> power_lost_fraction{};       // of initial combat power
-  std::vector<double> losses_by_category;     // [side * UnitCategory::Count + category]: personnel
-  std::vector<std::uint8_t> escalation;       // per escalation rule: 1 if raised
-  std::vector<double> escalation_hour;        // per rule: hour raised or kNever
+  std::array<double, kSides> power_lost_fraction{};  // of initial combat power
+  std::vector<double> losses_by_category;  // [side * UnitCategory::Count + category]: personnel
+  std::vector<std::uint8_t> escalation;    // per escalation rule: 1 if raised
+  std::vector<double> escalation_hour;     // per rule: hour raised or kNever
 };
 
 }  // namespace flank

@@ -16,7 +16,8 @@ struct RunConfig {
   std::uint64_t seed = 1;
   std::uint64_t first_replication = 0;  // replications [first, first + count)
   std::uint64_t replications = 1000;
-  int threads = 0;                      // 0 = all hardware threads
+  int threads = 0;           // 0 = all hardware threads
+  std::string combat_model;  // overrides the scenario's params.combat_model if set
   // Called from the runner's thread with (done, total); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // Called once per finished replication, in replication order; may be empty. Lets stores
@@ -30,14 +31,17 @@ struct Interval {
 
 struct ObjectiveSummary {
   std::string id, name;
-  std::vector<Interval> by_day;            // index d = probability achieved by end of day d
-                                           // (d = 0..horizon_days)
-  Interval ever;                           // within the horizon
+  std::vector<Interval> by_day;  // index d = probability achieved by end of day d
+                                 // (d = 0..horizon_days)
+  Interval ever;                 // within the horizon
   Interval before_reinforcements;
-  std::array<double, 5> hour_quantiles{};  // 5/25/50/75/95 % of hours, among replications
-                                           // where it fell; NaN when it never fell
+  std::array<double, 5> hour_quantiles{};     // 5/25/50/75/95 % of hours, among replications
+                                              // where it fell; NaN when it never fell
   std::vector<std::uint64_t> hour_histogram;  // 12-hour bins over the horizon
+  std::uint64_t achieved = 0;                 // replications in which it fell
 };
+
+inline constexpr double kHistogramBinHours = 12;
 
 struct Summary {
   std::string scenario_id, scenario_name;
@@ -53,6 +57,14 @@ struct Summary {
   std::vector<Interval> escalation;
   Interval any_escalation;
   double decision_hour_mean = 0;
+
+  std::uint64_t first_replication = 0;
+  double step_hours = 1, horizon_days = 30;
+  std::array<double, kSides> power_lost_fraction_mean{};
+  std::vector<std::string> category_names;  // UnitCategory names, for losses_by_category
+  // Varying between identical runs (reported under run_info, never compared):
+  int threads = 0;
+  double wall_seconds = 0;
 };
 
 // Runs the replications and returns the streaming summary. Memory does not grow with the
@@ -60,5 +72,17 @@ struct Summary {
 Summary run(const Scenario& scenario, const RunConfig& config);
 
 Interval wilson(std::uint64_t successes, std::uint64_t n, double z = 1.959963984540054);
+
+// 64-bit signature of outcomes in replication order (FNV-1a over their fields' bit
+// patterns): `flank bench` prints it; any change in behaviour changes it.
+class Signature {
+ public:
+  void add(const Outcome& outcome);
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  void mix(std::uint64_t v);
+  std::uint64_t hash_ = 14695981039346656037ull;
+};
 
 }  // namespace flank::mc

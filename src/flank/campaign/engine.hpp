@@ -1,0 +1,142 @@
+#pragma once
+// The campaign engine: one replication of a compiled Scenario, stepped hour by hour.
+//
+// Model and data apart (STYLE.md): the Scenario is immutable and shared; an Engine owns the
+// per-replication CampaignState, sized once in its constructor and reset for each replication,
+// so the step loop allocates nothing and never looks anything up by string. An Engine is not
+// thread-safe: the Monte Carlo runner keeps one per thread. The model's equations and its
+// structural choices are documented in docs/model.md.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flank/campaign/outcome.hpp"
+#include "flank/combat/combat.hpp"
+#include "flank/scenario/scenario.hpp"
+
+namespace flank::campaign {
+
+// Codes are part of the timeline format (docs/formats.md): never renumber.
+enum class UnitStatus : std::uint8_t {
+  NotArrived = 0,
+  Holding = 1,
+  Moving = 2,
+  Attacking = 3,
+  Withdrawing = 4,
+  Broken = 5,
+  Destroyed = 6,
+  Waiting = 7,
+  NotReady = 8,
+};
+
+struct UnitState {
+  UnitStatus status = UnitStatus::NotArrived;
+  RegionId region = kNone;  // where the unit is (kNone before it arrives)
+  RegionId toward = kNone;  // adjacent region it is moving into, kNone when not moving
+  LinkId link = kNone;      // link it is moving along
+  RegionId target = kNone;  // where doctrine sends it
+  double progress_km = 0;   // along `link`
+  double leg_km = 0;        // distance to cover on `link` (half of it when entering enemy land)
+  double strength = 1;      // remaining fraction of initial personnel and power
+  double personnel0 = 0;    // drawn for this replication
+  double power0 = 0;        // combat power at full strength (before CEV, morale, supply)
+  double supply = 1;        // supply state in [0, 1]
+  double arrival_hour = 0;  // when it enters the theatre (0 for units present at the start)
+  double ready_hour = 0;    // when it may move
+  bool present_at_start = false;
+  bool reserve = false;  // moves to threatened regions (otherwise holds its start region)
+  bool broken = false;
+};
+
+struct RegionState {
+  SideId control = kBlue;
+  double attack_progress_km = 0;  // attacker's advance across the region
+  double attack_depth_km = 0;     // advance needed for control to change
+  double attack_speed_kmh = 0;    // attacker's march speed when unopposed
+  bool attack_river = false;      // the attack crossed a river to get here
+};
+
+// Per-replication state. Public so tests can check invariants step by step.
+struct CampaignState {
+  int step = 0;  // steps completed
+  double hour = 0;
+  std::array<double, kSides> decision_hour{};
+  std::array<bool, kSides> decided{};
+  std::array<bool, kSides> halted{};  // offensive stopped past halt_loss_fraction
+  std::vector<UnitState> units;
+  std::vector<RegionState> regions;
+  std::vector<double> link_tokens;     // throughput budget: brigades that may still enter
+  std::vector<std::uint8_t> supplied;  // [side * regions + region]
+  std::array<double, kSides> air_availability{1, 1};
+  std::vector<double> objective_hour;
+  std::vector<std::uint8_t> escalation_seen;  // the rule's condition was checked as false once
+  std::vector<std::uint8_t> escalation_held;  // the rule's condition held at some step
+};
+
+// Optional hour-by-hour record of one replication (the viewer's timeline).
+struct EngagementRecord {
+  RegionId region = kNone;
+  std::vector<UnitId> attackers, defenders;
+  double ratio = 0, att_loss = 0, def_loss = 0;
+};
+struct FrameUnit {
+  int region = -1;
+  double strength = 1;
+  int status = 0;
+  int toward = -1;
+  double progress = 0;
+};
+struct Frame {
+  double hour = 0;
+  std::vector<SideId> control;
+  std::vector<FrameUnit> units;
+  std::vector<EngagementRecord> engagements;
+};
+struct Event {
+  double hour = 0;
+  std::string kind;  // objective | arrival | escalation | control | break | decision
+  std::string text;
+};
+struct Timeline {
+  std::vector<double> personnel;  // drawn per unit
+  std::vector<Frame> frames;
+  std::vector<Event> events;
+};
+
+class Engine {
+ public:
+  // combat_model: name for combat::make_model; empty = the scenario's params.combat_model.
+  explicit Engine(const Scenario& scenario, std::string_view combat_model = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs replication `replication` to the horizon. `outcome` is reused: after the first call
+  // its vectors keep their capacity. `timeline` (may be null) receives every step.
+  void run(std::uint64_t seed, std::uint64_t replication, Outcome& outcome,
+           Timeline* timeline = nullptr);
+  Outcome run(std::uint64_t seed, std::uint64_t replication);
+
+  // Step-level access for tests: reset, then step() until it returns false.
+  void reset(std::uint64_t seed, std::uint64_t replication, Timeline* timeline = nullptr);
+  bool step();  // advances one step; false once the horizon is reached
+  void finish(Outcome& outcome);
+  const CampaignState& state() const { return state_; }
+  const Scenario& scenario() const { return scenario_; }
+  std::string_view combat_model_name() const;
+
+  // Effective combat power of unit u now (power0 × strength × CEV × morale × supply factor).
+  double effective_power(UnitId u) const;
+
+  struct Impl;  // precomputed tables, scratch and streams (engine.cpp)
+
+ private:
+  const Scenario& scenario_;
+  std::unique_ptr<Impl> impl_;
+  CampaignState state_;
+};
+
+}  // namespace flank::campaign
