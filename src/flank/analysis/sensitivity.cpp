@@ -52,7 +52,10 @@ void estimate(std::size_t k, std::size_t n, const std::vector<double>& y,
     const double* ab = &y[(2 + i) * n];
     double s1 = 0, st = 0;
     for (std::size_t j : rows) {
-      const double fa = y[j], fb = y[n + j];
+      // Centring f_B leaves the estimator's expectation unchanged (E[f_ABi − f_A] = 0) but
+      // removes the mean² term from its variance, which dominates when the output is a
+      // probability far from zero.
+      const double fa = y[j], fb = y[n + j] - mean;
       s1 += fb * (ab[j] - fa);
       st += (fa - ab[j]) * (fa - ab[j]);
     }

@@ -6,7 +6,8 @@
 // Comput. Phys. Commun. 181:259–270): two independent N×k sample matrices A and B, and for
 // each factor i the matrix AB_i (A with column i taken from B). Rows are laid out in blocks:
 // [0, N) = A, [N, 2N) = B, [(2+i)N, (3+i)N) = AB_i, so N(k+2) model runs in all.
-// Estimators: first order S_i = mean(f_B (f_ABi − f_A)) / V (Saltelli 2010, table 2 (b));
+// Estimators: first order S_i = mean((f_B − f̄) (f_ABi − f_A)) / V (Saltelli 2010, table 2 (b),
+// with f_B centred on the sample mean);
 // total ST_i = mean((f_A − f_ABi)²) / (2V) (Jansen 1999); V = variance of f over A and B.
 #include <cstdint>
 #include <functional>

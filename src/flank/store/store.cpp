@@ -1,0 +1,354 @@
+#include "flank/store/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+#include <utility>
+
+namespace flank::store {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS studies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  design_yaml TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  scenario_hash TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  replications INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  outputs TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created TEXT NOT NULL,
+  extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS points (
+  study INTEGER NOT NULL REFERENCES studies(id),
+  idx INTEGER NOT NULL,
+  scenario TEXT NOT NULL,
+  role TEXT NOT NULL,
+  overrides TEXT NOT NULL,
+  factors TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (study, idx)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+  study INTEGER NOT NULL,
+  point INTEGER NOT NULL,
+  first INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  outcomes BLOB NOT NULL,
+  PRIMARY KEY (study, point, first)
+);
+CREATE TABLE IF NOT EXISTS summaries (
+  study INTEGER NOT NULL,
+  point INTEGER NOT NULL,
+  replications INTEGER NOT NULL,
+  layout TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  PRIMARY KEY (study, point)
+);
+CREATE TABLE IF NOT EXISTS metrics (
+  study INTEGER NOT NULL,
+  point INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL,
+  lo REAL,
+  hi REAL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (study, point, name)
+);
+)sql";
+
+std::string now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Statement& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, double v) {
+    check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Statement& bind(int i, const std::string& v) {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int i, const std::vector<std::uint8_t>& v) {
+    check(sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  void run() {
+    while (step()) {
+    }
+    sqlite3_reset(stmt_);
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::int64_t i64(int c) const { return sqlite3_column_int64(stmt_, c); }
+  std::uint64_t u64(int c) const { return static_cast<std::uint64_t>(i64(c)); }
+  double real(int c) const { return sqlite3_column_double(stmt_, c); }
+  std::string text(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : "";
+  }
+  std::vector<std::uint8_t> blob(int c) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt_, c))
+             : std::vector<std::uint8_t>{};
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("store: " + msg);
+  }
+}
+
+// Commits on success, rolls back if an exception leaves the scope.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
+  void commit() {
+    exec(db_, "COMMIT");
+    done_ = true;
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+Study read_study(const Statement& s) {
+  Study st;
+  st.id = s.i64(0);
+  st.name = s.text(1);
+  st.kind = s.text(2);
+  st.design_yaml = s.text(3);
+  st.scenario = s.text(4);
+  st.scenario_hash = s.text(5);
+  st.seed = s.u64(6);
+  st.replications = s.u64(7);
+  st.chunk = s.u64(8);
+  st.outputs = s.text(9);
+  st.status = s.text(10);
+  st.created = s.text(11);
+  st.extra = s.text(12);
+  return st;
+}
+
+constexpr const char* kStudyColumns =
+    "id, name, kind, design_yaml, scenario, scenario_hash, seed, replications, chunk, outputs, "
+    "status, created, extra";
+
+}  // namespace
+
+Store::Store(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("store: cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  try {
+    exec(db_, "PRAGMA journal_mode=WAL");
+    exec(db_, "PRAGMA synchronous=NORMAL");
+    exec(db_, "PRAGMA foreign_keys=ON");
+    exec(db_, kSchema);
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+Store::~Store() {
+  sqlite3_close(db_);
+}
+
+std::int64_t Store::create_study(const Study& s, const std::vector<Point>& points) {
+  Transaction tx(db_);
+  Statement ins(db_,
+                "INSERT INTO studies (name, kind, design_yaml, scenario, scenario_hash, seed, "
+                "replications, chunk, outputs, status, created, extra) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)");
+  ins.bind(1, s.name)
+      .bind(2, s.kind)
+      .bind(3, s.design_yaml)
+      .bind(4, s.scenario)
+      .bind(5, s.scenario_hash)
+      .bind(6, s.seed)
+      .bind(7, s.replications)
+      .bind(8, s.chunk)
+      .bind(9, s.outputs)
+      .bind(10, s.created.empty() ? now_utc() : s.created)
+      .bind(11, s.extra.empty() ? std::string("{}") : s.extra);
+  ins.run();
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement pt(db_,
+               "INSERT INTO points (study, idx, scenario, role, overrides, factors, status) "
+               "VALUES (?, ?, ?, ?, ?, ?, 'pending')");
+  for (const auto& p : points) {
+    pt.bind(1, id).bind(2, p.index).bind(3, p.scenario).bind(4, p.role).bind(5, p.overrides);
+    pt.bind(6, p.factors);
+    pt.run();
+    pt.reset();
+  }
+  tx.commit();
+  return id;
+}
+
+std::vector<Study> Store::studies() {
+  Statement s(db_, (std::string("SELECT ") + kStudyColumns + " FROM studies ORDER BY id").c_str());
+  std::vector<Study> out;
+  while (s.step()) out.push_back(read_study(s));
+  return out;
+}
+
+std::optional<Study> Store::study(std::int64_t id) {
+  Statement s(db_, (std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = ?").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_study(s);
+}
+
+std::optional<Study> Store::find_study(const std::string& kind, const std::string& design_yaml,
+                                       std::uint64_t seed, std::uint64_t replications) {
+  Statement s(db_, (std::string("SELECT ") + kStudyColumns +
+                    " FROM studies WHERE kind = ? AND design_yaml = ? AND seed = ? AND "
+                    "replications = ? ORDER BY id DESC LIMIT 1")
+                       .c_str());
+  s.bind(1, kind).bind(2, design_yaml).bind(3, seed).bind(4, replications);
+  if (!s.step()) return std::nullopt;
+  return read_study(s);
+}
+
+void Store::set_study_status(std::int64_t study, const std::string& status) {
+  Statement s(db_, "UPDATE studies SET status = ? WHERE id = ?");
+  s.bind(1, status).bind(2, study);
+  s.run();
+}
+
+void Store::set_study_extra(std::int64_t study, const std::string& extra_json) {
+  Statement s(db_, "UPDATE studies SET extra = ? WHERE id = ?");
+  s.bind(1, extra_json).bind(2, study);
+  s.run();
+}
+
+std::vector<Point> Store::points(std::int64_t study) {
+  Statement s(db_,
+              "SELECT idx, scenario, role, overrides, factors, status FROM points WHERE study = ? "
+              "ORDER BY idx");
+  s.bind(1, study);
+  std::vector<Point> out;
+  while (s.step()) out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+  return out;
+}
+
+std::vector<std::uint64_t> Store::chunk_firsts(std::int64_t study, std::int64_t point) {
+  Statement s(db_, "SELECT first FROM chunks WHERE study = ? AND point = ? ORDER BY first");
+  s.bind(1, study).bind(2, point);
+  std::vector<std::uint64_t> out;
+  while (s.step()) out.push_back(s.u64(0));
+  return out;
+}
+
+void Store::put_chunk(std::int64_t study, std::int64_t point, const Chunk& chunk) {
+  Statement s(db_,
+              "INSERT INTO chunks (study, point, first, count, outcomes) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, study).bind(2, point).bind(3, chunk.first).bind(4, chunk.count).bind(5, chunk.outcomes);
+  // A single statement is its own transaction in SQLite: the chunk is stored whole or not at all.
+  s.run();
+}
+
+std::vector<Chunk> Store::chunks(std::int64_t study, std::int64_t point) {
+  Statement s(db_,
+              "SELECT first, count, outcomes FROM chunks WHERE study = ? AND point = ? "
+              "ORDER BY first");
+  s.bind(1, study).bind(2, point);
+  std::vector<Chunk> out;
+  while (s.step()) out.push_back({s.u64(0), s.u64(1), s.blob(2)});
+  return out;
+}
+
+void Store::put_result(std::int64_t study, std::int64_t point, const PointResult& r) {
+  Transaction tx(db_);
+  Statement sum(db_,
+                "INSERT OR REPLACE INTO summaries (study, point, replications, layout, summary) "
+                "VALUES (?, ?, ?, ?, ?)");
+  sum.bind(1, study).bind(2, point).bind(3, r.replications).bind(4, r.layout).bind(5, r.summary);
+  sum.run();
+  Statement met(db_,
+                "INSERT OR REPLACE INTO metrics (study, point, name, value, lo, hi, n) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& m : r.metrics) {
+    met.bind(1, study).bind(2, point).bind(3, m.name).bind(4, m.value).bind(5, m.lo);
+    met.bind(6, m.hi).bind(7, m.n);
+    met.run();
+    met.reset();
+  }
+  Statement st(db_, "UPDATE points SET status = 'done' WHERE study = ? AND idx = ?");
+  st.bind(1, study).bind(2, point);
+  st.run();
+  tx.commit();
+}
+
+std::optional<PointResult> Store::result(std::int64_t study, std::int64_t point) {
+  Statement s(db_,
+              "SELECT replications, layout, summary FROM summaries WHERE study = ? AND point = ?");
+  s.bind(1, study).bind(2, point);
+  if (!s.step()) return std::nullopt;
+  PointResult r{s.u64(0), s.text(1), s.text(2), {}};
+  Statement m(db_,
+              "SELECT name, value, lo, hi, n FROM metrics WHERE study = ? AND point = ? "
+              "ORDER BY name");
+  m.bind(1, study).bind(2, point);
+  while (m.step()) r.metrics.push_back({m.text(0), m.real(1), m.real(2), m.real(3), m.u64(4)});
+  return r;
+}
+
+}  // namespace flank::store

@@ -1,0 +1,100 @@
+#pragma once
+// SQLite results store for sweeps and plans, built to survive being killed at any moment.
+//
+// Durability: WAL journal with synchronous=NORMAL. In WAL mode a transaction that committed
+// is never lost when the *process* dies (kill -9, crash, OOM): its frames are already in the
+// WAL file and the next open replays them. NORMAL skips the fsync at each commit, so a power
+// cut or kernel crash can lose the last few commits — but never corrupts the database, and a
+// lost chunk is simply recomputed by `--resume` (results are a pure function of seed and
+// replication indices). FULL would fsync every chunk for no gain in what the resume test
+// guards against, at a real cost on small chunks.
+//
+// Exactly-once: each replication chunk is written in its own transaction under the unique key
+// (study, point, first); resume computes only the chunks that are absent.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace flank::store {
+
+struct Study {
+  std::int64_t id = 0;
+  std::string name;
+  std::string kind;           // "sweep" or "plan"
+  std::string design_yaml;    // the design / candidates file as given
+  std::string scenario;       // base scenario ref
+  std::string scenario_hash;  // 16 hex digits, of the base scenario
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t chunk = 0;
+  std::string outputs;  // JSON array of metric names
+  std::string status;   // "running" or "done"
+  std::string created;  // ISO 8601 UTC; run information only
+  std::string extra;    // JSON: kind-specific results (e.g. the planner's frontier)
+};
+
+struct Point {
+  std::int64_t index = 0;
+  std::string scenario;
+  std::string role;
+  std::string overrides;  // JSON array of "path=value"
+  std::string factors;    // JSON array of numbers
+  std::string status;     // "pending" or "done"
+};
+
+struct Chunk {
+  std::uint64_t first = 0, count = 0;
+  std::vector<std::uint8_t> outcomes;  // analysis::encode_outcomes
+};
+
+struct MetricRow {
+  std::string name;
+  double value = 0, lo = 0, hi = 0;
+  std::uint64_t n = 0;
+};
+
+struct PointResult {
+  std::uint64_t replications = 0;
+  std::string layout;   // JSON: objective and escalation ids, horizon, scenario hash
+  std::string summary;  // JSON summary of the point
+  std::vector<MetricRow> metrics;
+};
+
+class Store {
+ public:
+  explicit Store(const std::string& path);  // creates the file and schema if needed
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Creates a study with all its points in one transaction, so a resumed run always finds
+  // either nothing or the complete point list.
+  std::int64_t create_study(const Study& study, const std::vector<Point>& points);
+  std::vector<Study> studies();
+  std::optional<Study> study(std::int64_t id);
+  // The newest study of `kind` with this design text, seed and replication count.
+  std::optional<Study> find_study(const std::string& kind, const std::string& design_yaml,
+                                  std::uint64_t seed, std::uint64_t replications);
+  void set_study_status(std::int64_t study, const std::string& status);
+  void set_study_extra(std::int64_t study, const std::string& extra_json);
+
+  std::vector<Point> points(std::int64_t study);
+  // First replication of every stored chunk of a point, ascending.
+  std::vector<std::uint64_t> chunk_firsts(std::int64_t study, std::int64_t point);
+  // One transaction; throws if the chunk is already stored (a duplicate would be a bug).
+  void put_chunk(std::int64_t study, std::int64_t point, const Chunk& chunk);
+  std::vector<Chunk> chunks(std::int64_t study, std::int64_t point);  // ascending `first`
+
+  // Stores a point's result and marks it done, in one transaction (idempotent).
+  void put_result(std::int64_t study, std::int64_t point, const PointResult& result);
+  std::optional<PointResult> result(std::int64_t study, std::int64_t point);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace flank::store
