@@ -59,14 +59,14 @@ export function normaliseSummary(s) {
       day: v.day ?? day,
       ...interval(v),
     }));
-    const binHours = o.bin_hours ?? s.histogram_bin_hours ?? 12;
+    const binHours = o.histogram?.bin_hours ?? o.bin_hours ?? s.histogram_bin_hours ?? 12;
     const counts = o.hour_histogram ?? o.histogram ?? [];
     const histogram = (Array.isArray(counts) ? counts : counts.counts ?? []).map((c, i) => ({
       start: i * binHours,
       end: (i + 1) * binHours,
       count: c,
     }));
-    let q = o.hour_quantiles;
+    let q = o.hours ?? o.hour_quantiles;
     if (q && !Array.isArray(q)) q = ["q05", "q25", "q50", "q75", "q95"].map((k) => q[k]);
     return {
       id: o.id,
@@ -80,7 +80,7 @@ export function normaliseSummary(s) {
     };
   });
   const losses = [];
-  const L = s.losses ?? {};
+  const L = s.losses?.personnel ?? s.losses ?? {};
   for (const side of SIDES) {
     const v = L[side] ?? L.by_side?.[side];
     if (v) losses.push({ side, mean: v.mean, q05: v.q05, q50: v.q50, q95: v.q95 });
@@ -122,8 +122,14 @@ export function normaliseSummary(s) {
     escalation,
     anyEscalation: interval(s.any_escalation ?? s.escalation?.any),
     runInfo: s.run_info ?? {},
+    powerLost: s.losses?.power_lost_fraction ?? null,
+    lossesByCategory: s.losses?.by_category ?? [],
   };
 }
+
+// Unit status codes of flank-timeline-1 (docs/formats.md §3).
+export const STATUS = ["not arrived", "holding", "moving", "attacking", "withdrawing", "broken", "destroyed", "waiting", "not ready"];
+const statusName = (v) => (typeof v === "number" ? (STATUS[v] ?? String(v)) : String(v ?? ""));
 
 const asSide = (v) => (v === 0 || v === "red" ? "red" : v === 1 || v === "blue" ? "blue" : v);
 
@@ -139,11 +145,15 @@ export function normaliseTimeline(t) {
     control: (f.control ?? []).map(asSide),
     units: (f.units ?? []).map((u) =>
       Array.isArray(u)
-        ? { region: ref(u[0]), strength: u[1], status: u[2] ?? "" }
-        : { region: ref(u.region), strength: u.strength, status: u.status ?? "" },
+        ? { region: ref(u[0]), strength: u[1], status: statusName(u[2]), toward: u[3] ?? -1, progress: u[4] ?? 0 }
+        : { region: ref(u.region), strength: u.strength, status: statusName(u.status), toward: u.toward ?? -1, progress: u.progress ?? 0 },
     ),
   }));
-  const engagements = (t.engagements ?? []).map((e) => ({ ...e, region: ref(e.region) }));
+  // Engagements come per frame (flank-timeline-1) or as one list with hours (older fixtures).
+  const engagements = [
+    ...(t.engagements ?? []),
+    ...t.frames.flatMap((f) => (f.engagements ?? []).map((e) => ({ ...e, hour: e.hour ?? f.hour }))),
+  ].map((e) => ({ ...e, region: ref(e.region) }));
   const objectives = (t.objectives ?? []).map((o) => ({
     ...o,
     regions: (o.regions ?? []).map(ref),
@@ -162,6 +172,11 @@ export function normaliseTimeline(t) {
     events: t.events ?? [],
     objectives,
     outcome: t.outcome ?? {},
+    objectiveHours: (t.objectives ?? []).map((o, k) => {
+      const out = t.outcome ?? {};
+      const h = out.objectives?.[k]?.hour ?? out.objective_hour?.[k];
+      return h == null || h < 0 ? null : h;
+    }),
   };
 }
 

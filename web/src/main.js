@@ -48,7 +48,7 @@ function message(el, text) {
 function render({ summary, timeline, scenario, validation, sweeps }) {
   if (timeline) {
     state.timeline = normaliseTimeline(timeline);
-    state.map = createMap(views.map, state.timeline);
+    state.map = createMap(views.map, state.timeline, { scenario });
   }
   if (summary) {
     state.summary = normaliseSummary(summary);

@@ -24,7 +24,6 @@ const COUNTRY_LABELS = [
 
 const countries = topojson.feature(world, world.objects.countries);
 const borders = topojson.mesh(world, world.objects.countries, (a, b) => a !== b);
-const land = topojson.merge(world, world.objects.countries.geometries);
 
 // Sutherland–Hodgman: clip a polygon by a convex polygon (both counter-clockwise or both
 // clockwise, as d3-delaunay and our circle are).
@@ -67,18 +66,19 @@ function circlePolygon(cx, cy, r, n = 40) {
   return pts;
 }
 
-function isViaBaltica(link, regions) {
+// The Via Baltica (E67, S61 in Poland, A5/A8/A10 in Lithuania, A7 in Latvia) is told apart by
+// the link's own `source:` text in the scenario; without it, by name or id.
+function isViaBaltica(link, regions, scenario) {
   if (link.via_baltica != null) return !!link.via_baltica;
-  const name = `${link.name ?? ""} ${link.route ?? ""} ${link.id ?? ""}`.toLowerCase();
-  if (name.includes("baltica") || name.includes("e67") || name.includes("s61")) return true;
   const a = regions[link.a];
   const b = regions[link.b];
-  const road = String(link.road ?? "").toLowerCase();
-  const baltic = new Set(["PL", "LT", "LV", "EE"]);
-  return road === "motorway" && a && b && baltic.has(a.country) && baltic.has(b.country);
+  const sources = scenario?.link_sources;
+  const text = sources && a && b ? (sources[`${a.id}|${b.id}`] ?? sources[`${b.id}|${a.id}`] ?? "") : "";
+  const name = `${text} ${link.name ?? ""} ${link.route ?? ""} ${link.id ?? ""}`;
+  return /via baltica|\bS-?61\b|\bE67\b/i.test(name) && !/old via baltica/i.test(name);
 }
 
-export function createMap(root, timeline, { onSelect } = {}) {
+export function createMap(root, timeline, { scenario } = {}) {
   const t = timeline;
   root.innerHTML = `
     <div class="map-layout">
@@ -141,7 +141,14 @@ export function createMap(root, timeline, { onSelect } = {}) {
     .attr("role", "img")
     .attr("aria-label", "Map of the theatre");
   const defs = svg.append("defs");
-  defs.append("clipPath").attr("id", "land-clip").append("path").attr("d", path(land));
+  // Region cells stop at the coast: the clip is the union of the country shapes.
+  defs
+    .append("clipPath")
+    .attr("id", "land-clip")
+    .selectAll("path")
+    .data(countries.features.filter((f) => THEATRE.has(f.properties.name) || f.properties.name === "Germany"))
+    .join("path")
+    .attr("d", path);
 
   svg.append("rect").attr("class", "sea").attr("width", WIDTH).attr("height", HEIGHT);
   svg
@@ -164,6 +171,16 @@ export function createMap(root, timeline, { onSelect } = {}) {
     return Math.hypot(a[0] - b[0], a[1] - b[1]) / 111.2;
   })();
   const radius = 48 * kmPx;
+  // Symbols shrink with the density of regions: scaled to the median nearest-neighbour gap.
+  const delaunay0 = d3.Delaunay.from(pts);
+  const gaps = pts.map((p, i) => {
+    let best = Infinity;
+    for (const j of delaunay0.neighbors(i)) best = Math.min(best, Math.hypot(p[0] - pts[j][0], p[1] - pts[j][1]));
+    return best;
+  });
+  const symbolScale = Math.max(0.42, Math.min(1, (d3.median(gaps.filter(Number.isFinite)) ?? 80) / 80));
+  const SYMBOL = { scale: symbolScale, dx: 30 * symbolScale, dy: 24 * symbolScale };
+  const dense = t.regions.length > 30;
   const voronoi = d3.Delaunay.from(pts).voronoi([0, 0, WIDTH, HEIGHT]);
   const cells = t.regions.map((r, i) => {
     const cell = voronoi.cellPolygon(i);
@@ -191,7 +208,7 @@ export function createMap(root, timeline, { onSelect } = {}) {
     const road = String(l.road ?? "secondary").toLowerCase();
     linkLayer
       .append("line")
-      .attr("class", isViaBaltica(l, t.regions) ? "link road via-baltica" : "link road")
+      .attr("class", isViaBaltica(l, t.regions, scenario) ? "link road via-baltica" : "link road")
       .attr("x1", a[0])
       .attr("y1", a[1])
       .attr("x2", b[0])
@@ -227,10 +244,11 @@ export function createMap(root, timeline, { onSelect } = {}) {
   const objectiveRegions = new Set(t.objectives.flatMap((o) => o.regions));
   labelLayer
     .selectAll("g.region-label")
-    .data(t.regions)
+    .data(t.regions.filter((r) => !dense || objectiveRegions.has(r.index) || r.urban || (r.value ?? 0) >= 2))
     .join("g")
     .attr("class", "region-label")
-    .attr("transform", (d, i) => `translate(${pts[i][0]},${pts[i][1] + 26})`)
+    .attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1] + (dense ? 4 : 26)})`)
+    .classed("dense", dense)
     .each(function (d) {
       const g = d3.select(this);
       if (objectiveRegions.has(d.index))
@@ -277,8 +295,8 @@ export function createMap(root, timeline, { onSelect } = {}) {
   function unitPositions(f) {
     const byRegion = new Map();
     f.units.forEach((u, i) => {
-      if (u.region < 0 || u.region == null || u.strength <= 0) return;
-      if (String(u.status).toLowerCase() === "destroyed") return;
+      if (u.region < 0 || u.region == null || !pts[u.region]) return;
+      if (u.status === "destroyed" || u.status === "not arrived") return;
       if (!byRegion.has(u.region)) byRegion.set(u.region, []);
       byRegion.get(u.region).push(i);
     });
@@ -291,8 +309,13 @@ export function createMap(root, timeline, { onSelect } = {}) {
           const col = Math.floor(k / 3);
           const row = k % 3;
           const dir = side === "red" ? -1 : 1;
-          const x = pts[r][0] + dir * (20 + col * 34) - (side === "red" ? 0 : 0);
-          const y = pts[r][1] - 24 + row * 25 - (Math.min(members.length, 3) - 1) * 8;
+          let x = pts[r][0] + dir * (SYMBOL.dx * (0.6 + col));
+          let y = pts[r][1] + (row - (Math.min(members.length, 3) - 1) / 2) * SYMBOL.dy;
+          const u = f.units[i];
+          if (u.toward >= 0 && pts[u.toward] && u.progress > 0) {
+            x += (pts[u.toward][0] - pts[r][0]) * u.progress;
+            y += (pts[u.toward][1] - pts[r][1]) * u.progress;
+          }
           pos[i] = [x, y];
         });
       }
@@ -313,10 +336,10 @@ export function createMap(root, timeline, { onSelect } = {}) {
     const pos = unitPositions(f);
     const sel = animate ? units.transition().duration(180) : units;
     sel
-      .attr("opacity", (d) => (pos[d.index] ? 1 : 0))
+      .attr("opacity", (d) => (!pos[d.index] ? 0 : f.units[d.index]?.status === "broken" ? 0.45 : 1))
       .attr("transform", (d) => {
         const p = pos[d.index];
-        const s = 0.5 + 0.5 * Math.sqrt(Math.max(0, f.units[d.index]?.strength ?? 0));
+        const s = SYMBOL.scale * (0.55 + 0.45 * Math.sqrt(Math.max(0, f.units[d.index]?.strength ?? 0)));
         return p ? `translate(${p[0]},${p[1]}) scale(${s.toFixed(3)})` : "translate(-100,-100)";
       });
     units.attr("display", (d) => (pos[d.index] ? null : "none"));
@@ -349,7 +372,7 @@ export function createMap(root, timeline, { onSelect } = {}) {
       strength[u.side === "red" ? "red" : "blue"][1] += u.personnel ?? 1;
     });
     const fallen = t.objectives
-      .map((o, k) => ({ o, h: t.outcome?.objective_hour?.[k] ?? t.outcome?.objectives?.[k]?.hour }))
+      .map((o, k) => ({ o, h: t.objectiveHours?.[k] }))
       .map(({ o, h }) => `<li class="${h != null && h >= 0 && h <= f.hour ? "fallen" : ""}">${o.name ?? o.id}: ${h != null && h >= 0 ? (h <= f.hour ? `achieved at hour ${h}` : "not yet") : "not achieved"}</li>`)
       .join("");
     const events = t.events.filter((e) => e.hour <= f.hour && e.hour > f.hour - 12).slice(-4);
@@ -373,7 +396,7 @@ export function createMap(root, timeline, { onSelect } = {}) {
         ${row("Side", u.side)}${row("Nation", u.nation)}${row("Type", CATEGORY_LABEL[normaliseCategory(u.category)] ?? u.category)}
         ${row("Personnel (start)", fmtInt(u.personnel))}${row("Strength now", s.strength != null ? `${(100 * s.strength).toFixed(0)} %` : "")}
         ${row("Status", s.status)}${row("Location", where)}${row("Id", u.id)}
-      </table>${sourceBlock(u)}`;
+      </table>${sourceBlock(scenario?.unit_sources?.[u.id] ?? u.source, scenario)}`;
   }
 
   function selectRegion(i) {
@@ -387,7 +410,7 @@ export function createMap(root, timeline, { onSelect } = {}) {
         ${row("Objective value", r.value ?? r.objective_value)}${row("Control now", f.control[i])}
         ${row("Position", `${(+r.lat).toFixed(3)}° N, ${(+r.lon).toFixed(3)}° E`)}
       </table>
-      <p class="small"><b>Units here:</b> ${present.map((u) => escapeHtml(u.name ?? u.id)).join(", ") || "none"}</p>${sourceBlock(r)}`;
+      <p class="small"><b>Units here:</b> ${present.map((u) => escapeHtml(u.name ?? u.id)).join(", ") || "none"}</p>${sourceBlock(scenario?.region_sources?.[r.id] ?? r.source, scenario)}`;
   }
 
   function play() {
@@ -408,7 +431,6 @@ export function createMap(root, timeline, { onSelect } = {}) {
   slider.addEventListener("input", () => render(+slider.value, false));
   svg.on("click", () => {});
   render(0, false);
-  if (onSelect) onSelect();
   return {
     setFrame: (i) => render(i, false),
     get frame() {
@@ -427,11 +449,18 @@ function fmtInt(v) {
 function row(k, v) {
   return v == null || v === "" ? "" : `<tr><th>${k}</th><td>${escapeHtml(String(v))}</td></tr>`;
 }
-function sourceBlock(o) {
-  const s = o.source ?? o.sources;
-  if (!s) return "";
-  const text = Array.isArray(s) ? s.join("; ") : String(s);
-  return `<p class="source"><b>Source:</b> ${escapeHtml(text)}</p>`;
+// The item's `source:` text, then the full reference of every source id it cites (S12, W3).
+function sourceBlock(text, scenario) {
+  if (!text) return "";
+  const refs = new Map((scenario?.sources ?? []).map((s) => [s.id, s]));
+  const cited = [...new Set(String(text).match(/\b[A-Z]{1,3}\d+\b/g) ?? [])].filter((id) => refs.has(id));
+  const list = cited
+    .map((id) => {
+      const s = refs.get(id);
+      return `<li><b>${escapeHtml(id)}</b> ${escapeHtml(s.text ?? "")}${s.url ? ` <span class="url">${escapeHtml(s.url.replace(/^https?:\/\//, ""))}</span>` : ""}</li>`;
+    })
+    .join("");
+  return `<div class="source"><b>Source:</b> ${escapeHtml(text)}${list ? `<ul>${list}</ul>` : ""}</div>`;
 }
 export function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);

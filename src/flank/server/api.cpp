@@ -18,7 +18,9 @@ using nlohmann::json;
 Response json_response(int status, const json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  // Request paths are decoded bytes and may echo back in messages: invalid UTF-8 is replaced
+  // rather than letting dump() throw from inside the error handler.
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
@@ -313,7 +315,7 @@ struct Api::State {
               {"overrides", job->spec.overrides},
               {"progress", {{"done", job->done.load()}, {"total", job->total.load()}}}};
     if (job->status == Status::Failed) head["error"] = job->error;
-    std::string text = head.dump();
+    std::string text = head.dump(-1, ' ', false, json::error_handler_t::replace);
     if (job->status == Status::Done) {
       text.pop_back();
       text += ",\"summary\":" + job->summary + "}";
