@@ -56,6 +56,15 @@ TEST(Graph, ShortestPathsByHand) {
   EXPECT_EQ(hop(5, 5), 5u);
 }
 
+TEST(Graph, TiesGoToTheLowerVertex) {
+  // A square 0–1–3 and 0–2–3 with equal sides: both routes cost 2; the lower id (1) wins.
+  const AllPairs p = all_pairs_shortest_paths(4, {{0, 2, 1}, {2, 3, 1}, {0, 1, 1}, {1, 3, 1}});
+  EXPECT_DOUBLE_EQ(p.dist[0 * 4 + 3], 2);
+  EXPECT_EQ(p.next[0 * 4 + 3], 1u);
+  EXPECT_EQ(p.next[3 * 4 + 0], 1u);
+  EXPECT_EQ(p.next[1 * 4 + 2], 0u);
+}
+
 TEST(Graph, Components) {
   EXPECT_EQ(components(6, sample()), (std::vector<std::uint32_t>{0, 0, 0, 1, 1, 2}));
   EXPECT_EQ(components(3, {}), (std::vector<std::uint32_t>{0, 1, 2}));

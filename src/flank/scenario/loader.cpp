@@ -1299,13 +1299,18 @@ void Compiler::finish_compiled() {
   std::vector<geo::Edge> edges;
   edges.reserve(s_.links.size());
   for (const auto& l : s_.links) edges.push_back({l.a, l.b, l.length_km});
-  const geo::AllPairs paths = geo::all_pairs_shortest_paths(n, edges);
   s_.dist_km.resize(n * n);
   s_.next_hop.resize(n * n);
-  for (std::size_t i = 0; i < n * n; ++i) {
-    s_.dist_km[i] = static_cast<float>(paths.dist[i]);
-    s_.next_hop[i] = paths.next[i] == geo::kNoHop ? kNone : static_cast<RegionId>(paths.next[i]);
-  }
+  geo::shortest_paths_from_each(
+      n, edges,
+      [&](std::uint32_t from, std::span<const double> dist, std::span<const std::uint32_t> next) {
+        float* dist_row = &s_.dist_km[from * n];
+        RegionId* hop_row = &s_.next_hop[from * n];
+        for (std::size_t to = 0; to < n; ++to) {
+          dist_row[to] = static_cast<float>(dist[to]);
+          hop_row[to] = next[to] == geo::kNoHop ? kNone : static_cast<RegionId>(next[to]);
+        }
+      });
   for (auto& u : s_.units) u.base_power = unit_power(s_, u, u.personnel.mean());
 }
 
