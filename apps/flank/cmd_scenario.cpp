@@ -1,8 +1,10 @@
 // `flank scenario check|show|list|dump`: validate scenario files, summarise one, list the
 // built-ins, and print the resolved document after extends: and --set.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,9 +57,30 @@ std::vector<double> quantiles(const flank::Distribution& d, const std::vector<do
   return out;
 }
 
+// Word-wrapped text, each line indented.
+std::string wrapped(const std::string& text, std::size_t width, const std::string& indent) {
+  std::string out, line;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(i, end - i);
+    i = end;
+    if (word.empty()) continue;
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += indent + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += indent + line + "\n";
+  return out;
+}
+
 void show(const Scenario& s) {
   std::printf("%s — %s\n", s.id.c_str(), s.name.c_str());
-  if (!s.description.empty()) std::printf("  %s\n", s.description.c_str());
+  if (!s.description.empty()) std::printf("%s", wrapped(s.description, 96, "  ").c_str());
   std::printf("  file %s, start %s, horizon %g days in %g h steps, combat model %s\n",
               s.source_file.c_str(), s.start_date.c_str(), s.params.horizon_days,
               s.params.step_hours, s.params.combat_model.c_str());

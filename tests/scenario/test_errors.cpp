@@ -236,6 +236,14 @@ TEST(ScenarioErrors, NestingTooDeep) {
   EXPECT_EQ(ds[0].where.line, 3);
 }
 
+TEST(ScenarioErrors, ParserRecursionIsBounded) {
+  // Deep enough to trip yaml-cpp's own recursion guard before the loader sees a node.
+  const std::string deep = "x: " + std::string(100000, '[');
+  const auto ds = diagnostics_of(deep);
+  ASSERT_EQ(ds.size(), 1u) << all(ds);
+  EXPECT_NE(ds[0].message.find("nesting deeper than 64"), std::string::npos) << all(ds);
+}
+
 TEST(ScenarioErrors, FileTooLarge) {
   std::string big(std::size_t{16} << 20, '#');
   big += "\n";

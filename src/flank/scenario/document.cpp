@@ -1,5 +1,6 @@
 #include "flank/scenario/document.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -246,6 +247,10 @@ Node parse(std::string_view text, const std::string& file, DiagnosticSink& sink)
   YAML::Node yaml;
   try {
     yaml = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    sink.add(location(file, e.mark), "",
+             "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
+    return root;
   } catch (const YAML::Exception& e) {
     sink.add(location(file, e.mark), "", "YAML syntax error: " + e.msg);
     return root;

@@ -42,7 +42,7 @@ struct Entry {
 // Resource limits for untrusted input (documented in docs/scenario-format.md).
 inline constexpr std::size_t kMaxFileBytes = 16u << 20;
 inline constexpr int kMaxDepth = 64;
-inline constexpr std::size_t kMaxNodes = 2'000'000;  // after alias expansion
+inline constexpr std::size_t kMaxNodes = 1'000'000;  // after alias expansion
 
 // Parses one YAML document. Syntax errors, duplicate keys, non-scalar keys, excessive size,
 // nesting or alias expansion become diagnostics in `sink`; the returned tree holds whatever
