@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "flank/analysis/outcome_codec.hpp"
 #include "flank/core/error.hpp"
@@ -176,9 +177,17 @@ std::vector<WorkUnit> Sweep::pending() {
   return units;
 }
 
-std::vector<std::uint8_t> Sweep::compute(const WorkUnit& unit) {
-  const auto outcomes = model_.run(points_.at(unit.point), options_.seed, unit.first, unit.count);
+std::vector<std::uint8_t> compute_unit(PointModel& model, const DesignPoint& point,
+                                       std::uint64_t seed, const WorkUnit& unit) {
+  const auto outcomes = model.run(point, seed, unit.first, unit.count);
+  if (outcomes.size() != unit.count)
+    throw std::runtime_error(fmt::format("point {}: expected {} outcomes, got {}", point.index,
+                                         unit.count, outcomes.size()));
   return encode_outcomes(outcomes);
+}
+
+std::vector<std::uint8_t> Sweep::compute(const WorkUnit& unit) {
+  return compute_unit(model_, points_.at(unit.point), options_.seed, unit);
 }
 
 void Sweep::store(const WorkUnit& unit, const std::vector<std::uint8_t>& encoded) {

@@ -48,6 +48,10 @@ struct SweepOptions {
   bool resume = false;
 };
 
+// Encoded outcomes of one unit of work; what every MPI rank computes.
+std::vector<std::uint8_t> compute_unit(PointModel& model, const DesignPoint& point,
+                                       std::uint64_t seed, const WorkUnit& unit);
+
 // The JSON summary of one point, computed from its outcomes (deterministic: same outcomes,
 // same bytes).
 std::string point_summary_json(const PointInfo& info, std::span<const Outcome> outcomes);
