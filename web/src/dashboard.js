@@ -31,8 +31,11 @@ export function createDashboard(root, summary) {
         <h3>Escalation flags</h3><div class="escalation"></div></section>
     </div>`;
 
+  const names = s.objectives.map((o) => o.name);
+  const objectiveColour = { domain: names, scheme: "dark2" };
   const byDay = s.objectives.flatMap((o) => o.byDay.map((d) => ({ ...d, objective: o.name })));
-  const width = Math.min(1100, root.clientWidth - 60 || 1000);
+  // Fixed widths: the view may be hidden (no layout) when built; CSS scales the SVGs down.
+  const width = 1100;
   root.querySelector(".prob").append(
     Plot.plot({
       width,
@@ -40,7 +43,7 @@ export function createDashboard(root, summary) {
       marginLeft: 50,
       y: { domain: [0, 1], tickFormat: "%", label: "Probability", grid: true },
       x: { label: "Day", domain: [0, s.horizonDays] },
-      color: { legend: true, scheme: "dark2" },
+      color: { ...objectiveColour, legend: true },
       marks: [
         Plot.areaY(byDay, { x: "day", y1: "lo", y2: "hi", fill: "objective", fillOpacity: 0.18, curve: "step-after" }),
         Plot.lineY(byDay, { x: "day", y: "p", stroke: "objective", strokeWidth: 2.2, curve: "step-after" }),
@@ -50,36 +53,48 @@ export function createDashboard(root, summary) {
     }),
   );
 
-  const hist = s.objectives.flatMap((o) => o.histogram.map((b) => ({ ...b, x1: b.start / 24, x2: b.end / 24, objective: o.name })));
-  root.querySelector(".hist").append(
-    hist.length
-      ? Plot.plot({
-          width: Math.min(560, width / 2),
-          height: 110 + 90 * s.objectives.length,
-          marginLeft: 50,
-          marginRight: 110,
-          x: { label: "Day the objective fell" },
-          y: { label: "Replications", grid: true },
-          fy: { label: null },
-          color: { scheme: "dark2" },
-          marks: [
-            Plot.rectY(hist, { x1: "x1", x2: "x2", y: "count", fy: "objective", fill: "objective", insetLeft: 0.5 }),
-            Plot.ruleY([0]),
-          ],
-        })
-      : emptyNote("No objective fell in any replication."),
-  );
+  const fell = s.objectives.filter((o) => o.histogram.some((b) => b.count > 0));
+  const hist = fell.flatMap((o) => o.histogram.map((b) => ({ ...b, x1: b.start / 24, x2: b.end / 24, objective: o.name })));
+  // One small histogram per objective that fell at least once, on a shared day axis.
+  const histBox = root.querySelector(".hist");
+  if (!fell.length) histBox.append(emptyNote("No objective fell in any replication."));
+  fell.forEach((o) => {
+    const title = document.createElement("div");
+    title.className = "chart-title";
+    title.textContent = o.name;
+    histBox.append(
+      title,
+      Plot.plot({
+        width: 540,
+        height: 130,
+        marginLeft: 50,
+        x: { label: "Day the objective fell", domain: [0, s.horizonDays] },
+        y: { label: "Replications", grid: true },
+        color: objectiveColour,
+        marks: [
+          Plot.rectY(
+            hist.filter((b) => b.objective === o.name),
+            { x1: "x1", x2: "x2", y: "count", fill: "objective", insetLeft: 0.5 },
+          ),
+          Plot.ruleY([0]),
+        ],
+      }),
+    );
+  });
 
-  const losses = s.losses;
+  // Plot would read "red" and "blue" as literal colours, so sides get display names.
+  const sideLabel = (side) => (side === "red" ? "Red side" : "Blue side");
+  const sideColour = { domain: ["Red side", "Blue side"], range: ["#d7301f", "#2f6fb8"] };
+  const losses = s.losses.map((d) => ({ ...d, side: sideLabel(d.side) }));
   root.querySelector(".losses").append(
     losses.length
       ? Plot.plot({
-          width: Math.min(560, width / 2),
+          width: 540,
           height: 150,
           marginLeft: 50,
           x: { label: "Personnel", grid: true },
           y: { label: null },
-          color: { domain: ["red", "blue"], range: ["#d7301f", "#2f6fb8"] },
+          color: sideColour,
           marks: [
             Plot.barX(losses, { y: "side", x: "mean", fill: "side", fillOpacity: 0.75 }),
             Plot.ruleY(losses, { y: "side", x1: "q05", x2: "q95", stroke: "#222" }),
@@ -92,13 +107,20 @@ export function createDashboard(root, summary) {
   root.querySelector(".territory").append(
     s.territory.length
       ? Plot.plot({
-          width: Math.min(560, width / 2),
+          width: 540,
           height: 150,
           marginLeft: 50,
-          x: { label: "Day", type: "band" },
           y: { domain: [0, 1], tickFormat: "%", label: "Share", grid: true },
-          color: { domain: ["red", "blue"], range: ["#d7301f", "#2f6fb8"] },
-          marks: [Plot.barY(s.territory, { x: "day", y: "share", fill: "side", fillOpacity: 0.75 }), Plot.ruleY([0])],
+          fx: { label: "Day" },
+          x: { axis: null, domain: ["Red side", "Blue side"] },
+          color: { ...sideColour, legend: true },
+          marks: [
+            Plot.barY(
+              s.territory.map((d) => ({ ...d, side: sideLabel(d.side) })),
+              { fx: "day", x: "side", y: "share", fill: "side", fillOpacity: 0.75 },
+            ),
+            Plot.ruleY([0]),
+          ],
         })
       : emptyNote("No territory data."),
   );

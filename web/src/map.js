@@ -247,7 +247,7 @@ export function createMap(root, timeline, { scenario } = {}) {
     .data(t.regions.filter((r) => !dense || objectiveRegions.has(r.index) || r.urban || (r.value ?? 0) >= 2))
     .join("g")
     .attr("class", "region-label")
-    .attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1] + (dense ? 4 : 26)})`)
+    .attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1] + (dense ? 11 : 16)})`)
     .classed("dense", dense)
     .each(function (d) {
       const g = d3.select(this);
@@ -310,7 +310,8 @@ export function createMap(root, timeline, { scenario } = {}) {
           const row = k % 3;
           const dir = side === "red" ? -1 : 1;
           let x = pts[r][0] + dir * (SYMBOL.dx * (0.6 + col));
-          let y = pts[r][1] + (row - (Math.min(members.length, 3) - 1) / 2) * SYMBOL.dy;
+          // Stacked upwards from just above the centre, leaving the name below it readable.
+          let y = pts[r][1] - SYMBOL.dy * (0.45 + row);
           const u = f.units[i];
           if (u.toward >= 0 && pts[u.toward] && u.progress > 0) {
             x += (pts[u.toward][0] - pts[r][0]) * u.progress;

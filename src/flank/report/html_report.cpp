@@ -87,7 +87,8 @@ std::string html_report(const HtmlReportData& data) {
       // Everything is inline; the policy makes any accidental request fail instead of leak.
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
       "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
-      "<meta name=\"generator\" content=\"flank report\">\n<title>";
+      "<meta name=\"generator\" content=\"flank report\">\n<link rel=\"icon\" href=\"data:,\">\n"
+      "<title>";
   html += escape_html(data.title.empty() ? "flank report" : data.title);
   html += "</title>\n<style>\n";
   html += css_text;
