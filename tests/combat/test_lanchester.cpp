@@ -82,8 +82,8 @@ TEST(Lanchester, HelmboldFractionalExponentsMatchSeparableSolution) {
 // series (data/history/iwo_jima_engel1954_model_series.csv) reports each day's
 // strength after that day's landing: day index k is time t = k days.
 TEST(Lanchester, ReproducesEngelIwoJimaSeries) {
-  const auto table = history::CsvTable::load(
-      "<built-in>/data/history/iwo_jima_engel1954_model_series.csv");
+  const auto table =
+      history::CsvTable::load("<built-in>/data/history/iwo_jima_engel1954_model_series.csv");
   const int c_us = table.column("us_active_model"), c_jp = table.column("japanese_model");
   ASSERT_GE(c_us, 0);
   ASSERT_GE(c_jp, 0);

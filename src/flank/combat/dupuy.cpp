@@ -7,6 +7,7 @@
 
 #include "flank/core/embedded.hpp"
 #include "flank/core/error.hpp"
+#include "flank/history/battles.hpp"
 
 namespace flank::combat {
 namespace {
@@ -104,6 +105,38 @@ DupuyCalibration parse_calibration(std::string_view yaml, const std::string& fil
   r.number("advance", "slope", c.advance_slope);
   r.number("duration", "intercept", c.duration_intercept);
   r.number("duration", "slope", c.duration_slope);
+  auto era_pair = [&](const char* section, const char* key, std::array<double, 2>& out) {
+    const std::string k0 = std::string(key) + "_before_1900", k1 = std::string(key) + "_1900_1939";
+    r.number(section, k0.c_str(), out[0]);
+    r.number(section, k1.c_str(), out[1]);
+  };
+  era_pair("casualties", "attacker_era", c.att_rate_era);
+  era_pair("casualties", "defender_era", c.def_rate_era);
+  era_pair("duration", "era", c.duration_era);
+  era_pair("advance", "era", c.advance_era);
+  if (const YAML::Node cev = root["factors"]["cev"]; cev) {
+    if (!cev.IsMap()) {
+      r.sink().add(r.at(cev), "factors.cev", "expected a mapping of factor name to step");
+    } else {
+      for (const auto& kv : cev) {
+        const std::string name = kv.first.as<std::string>();
+        int f = 0;
+        while (f < history::kQualityFactors && name != history::kQualityFactorNames[f]) ++f;
+        if (f == history::kQualityFactors) {
+          r.sink().add(r.at(kv.first), "factors.cev." + name,
+                       "unknown factor (cea, leada, trnga, morala, logsa, momnta, intela, techa, "
+                       "inita)");
+          continue;
+        }
+        try {
+          c.cev_step[f] = kv.second.as<double>();
+          c.cev_used[f] = true;
+        } catch (const YAML::Exception&) {
+          r.sink().add(r.at(kv.second), "factors.cev." + name, "expected a number");
+        }
+      }
+    }
+  }
   r.number("helmbold", "own_exponent", c.helmbold_own);
   r.number("helmbold", "enemy_exponent", c.helmbold_enemy);
   if (const YAML::Node p = root["provenance"]; p && p.IsMap()) {
@@ -128,24 +161,25 @@ double DupuyModel::win_probability(double ratio) const {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-double DupuyModel::att_rate_per_day(double ratio, double att_personnel) const {
+double DupuyModel::att_rate_per_day(double ratio, double att_personnel, int era) const {
   const double size = std::log(std::max(att_personnel, 1.0) / kSizeScale);
-  return std::exp(cal_.att_rate_log + cal_.att_rate_size * size -
-                  cal_.att_rate_exponent * std::log(ratio));
+  return std::exp(cal_.att_rate_log + (era < 2 ? cal_.att_rate_era[era] : 0.0) +
+                  cal_.att_rate_size * size - cal_.att_rate_exponent * std::log(ratio));
 }
 
-double DupuyModel::def_rate_per_day(double ratio, double def_personnel) const {
+double DupuyModel::def_rate_per_day(double ratio, double def_personnel, int era) const {
   const double size = std::log(std::max(def_personnel, 1.0) / kSizeScale);
-  return std::exp(cal_.def_rate_log + cal_.def_rate_size * size +
-                  cal_.def_rate_exponent * std::log(ratio));
+  return std::exp(cal_.def_rate_log + (era < 2 ? cal_.def_rate_era[era] : 0.0) +
+                  cal_.def_rate_size * size + cal_.def_rate_exponent * std::log(ratio));
 }
 
-double DupuyModel::advance_km_per_day(double ratio) const {
-  return std::max(0.0, cal_.advance_intercept + cal_.advance_slope * std::log(ratio));
+double DupuyModel::advance_km_per_day(double ratio, int era) const {
+  return std::max(0.0, cal_.advance_intercept + (era < 2 ? cal_.advance_era[era] : 0.0) +
+                           cal_.advance_slope * std::log(ratio));
 }
 
-double DupuyModel::expected_duration_days(double total_personnel) const {
-  return std::exp(cal_.duration_intercept +
+double DupuyModel::expected_duration_days(double total_personnel, int era) const {
+  return std::exp(cal_.duration_intercept + (era < 2 ? cal_.duration_era[era] : 0.0) +
                   cal_.duration_slope * std::log(std::max(total_personnel, 1.0) / kSizeScale));
 }
 

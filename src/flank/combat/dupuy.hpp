@@ -31,6 +31,10 @@ struct DupuyCalibration {
   // score (cea), per level of surprise (−3..3), for theatre air superiority (±1), and for
   // wet weather.
   double cea_step = 1, surprise_step = 1, air_superiority = 1, wet_weather = 1;
+  // CEV from CDB90's relative factor scores (history::QualityFactor order): the attacker's
+  // relative CEV is Π cev_step[f]^score[f] over the factors in use.
+  std::array<double, 9> cev_step{1, 1, 1, 1, 1, 1, 1, 1, 1};
+  std::array<bool, 9> cev_used{};
   // Defender multipliers by terrain (flank's Terrain classes) and for an opposed river crossing
   // (history validation; the engine takes these from the scenario's Parameters).
   std::array<double, static_cast<int>(Terrain::Count)> terrain_defence{1, 1, 1, 1, 1, 1};
@@ -43,6 +47,10 @@ struct DupuyCalibration {
   double def_rate_log = std::log(0.02), def_rate_size = 0, def_rate_exponent = 0.5;
   double advance_intercept = 0, advance_slope = 4;
   double duration_intercept = 0, duration_slope = 0;
+  // Era offsets (log scale) for battles before 1900 and 1900–1939 in the casualty-rate and
+  // duration links; the engine uses the 1940+ base (offsets zero).
+  std::array<double, 2> att_rate_era{0, 0}, def_rate_era{0, 0}, duration_era{0, 0},
+      advance_era{0, 0};
   // Exponents the "helmbold" engine adapter uses (own, enemy) for both sides.
   double helmbold_own = 0.5, helmbold_enemy = 0.5;
   // Free text carried through for reports.
@@ -74,11 +82,13 @@ class DupuyModel final : public CombatModel {
            (x.def_strength * x.def_cev * x.def_multiplier);
   }
   double win_probability(double ratio) const;
+  // Era index for the history offsets: 0 before 1900, 1 for 1900–1939, 2 (base) otherwise.
+  static int era_of(double year) { return year < 1900 ? 0 : year < 1940 ? 1 : 2; }
   // Casualty fractions per day for each side at power ratio R and the given personnel.
-  double att_rate_per_day(double ratio, double att_personnel) const;
-  double def_rate_per_day(double ratio, double def_personnel) const;
-  double advance_km_per_day(double ratio) const;
-  double expected_duration_days(double total_personnel) const;
+  double att_rate_per_day(double ratio, double att_personnel, int era = 2) const;
+  double def_rate_per_day(double ratio, double def_personnel, int era = 2) const;
+  double advance_km_per_day(double ratio, int era = 2) const;
+  double expected_duration_days(double total_personnel, int era = 2) const;
 
  private:
   DupuyCalibration cal_;

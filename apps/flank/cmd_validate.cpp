@@ -1,0 +1,229 @@
+// `flank validate battles FILE.csv`: predicts battle outcomes from pre-battle information with
+// the engine's Dupuy model and scores them against history and baselines
+// (src/flank/combat/calibrate.hpp, docs/validation.md).
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "command.hpp"
+#include "flank/combat/calibrate.hpp"
+#include "flank/core/atomic_file.hpp"
+#include "flank/core/error.hpp"
+#include "flank/history/battles.hpp"
+#include "flank/history/csv.hpp"
+
+namespace {
+
+using flank::combat::ValidationResult;
+
+struct Options {
+  std::string file;
+  std::string format;  // cdb90, flank, or empty for auto-detection
+  bool refit = false;
+  int folds = 10;
+  std::uint64_t seed = 1;
+  bool json = false;
+  bool markdown = false;
+  std::string factors;  // comma-separated CDB90 CEV factors for --refit
+  std::string write_calibration;
+};
+
+std::string shell_line(const char* cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd, "r")) {
+    char buf[128];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+nlohmann::json score_json(const flank::combat::ScoreSet& s) {
+  return {{"n", s.n}, {"accuracy", s.accuracy}, {"brier", s.brier}, {"log_loss", s.log_loss}};
+}
+
+nlohmann::json error_json(const flank::combat::ErrorSet& e) {
+  auto v = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  return {
+      {"n", e.n}, {"median_abs_error", v(e.model)}, {"baseline_median_abs_error", v(e.baseline)}};
+}
+
+void print_text(const ValidationResult& r, const Options& o, const std::string& format) {
+  std::printf("flank validate battles: %s (%s format) — %d battles, %d with strengths\n",
+              o.file.c_str(), format.c_str(), r.battles, r.predicted);
+  std::printf("%s\n", r.refit ? ("cross-validated refit: " + std::to_string(r.folds) +
+                                 " folds, seed " + std::to_string(r.seed) +
+                                 "; every battle predicted by a fit that never saw it")
+                                    .c_str()
+                              : "shipped calibration (data/calibration/dupuy.yaml); baselines "
+                                "cross-validated on the same folds");
+  std::printf("winner (%d battles with a winner; %d draws excluded):\n", r.winner.n,
+              r.draws_excluded);
+  std::printf("  %-28s %9s %7s %9s\n", "", "accuracy", "Brier", "log-loss");
+  auto row = [](const char* name, const flank::combat::ScoreSet& s) {
+    std::printf("  %-28s %8.1f%% %7.3f %9.3f\n", name, 100 * s.accuracy, s.brier, s.log_loss);
+  };
+  row("Dupuy model", r.winner);
+  row("always attacker", r.always_attacker);
+  row("troop-ratio-only logistic", r.troop_ratio);
+  std::printf("calibration (predicted attacker-win probability):\n");
+  std::printf("  %-10s %6s %10s %9s\n", "bin", "n", "predicted", "observed");
+  for (const auto& b : r.calibration)
+    if (b.n > 0)
+      std::printf("  %.1f–%.1f   %6d %10.3f %9.3f\n", b.lo, b.hi, b.n, b.mean_predicted,
+                  b.observed);
+  std::printf("casualties and advance (median absolute error; baseline = training median):\n");
+  std::printf("  %-34s %6s %8s %9s\n", "", "n", "model", "baseline");
+  auto err = [](const char* name, const flank::combat::ErrorSet& e) {
+    std::printf("  %-34s %6d %8.3f %9.3f\n", name, e.n, e.model, e.baseline);
+  };
+  err("ln attacker casualty fraction", r.att_log_fraction);
+  err("ln defender casualty fraction", r.def_log_fraction);
+  err("advance (km/day)", r.advance_km_per_day);
+}
+
+void print_markdown(const ValidationResult& r) {
+  std::printf(
+      "Battles: %d; predicted (strengths known): %d; with a winner: %d; draws excluded "
+      "from winner metrics: %d. %s\n\n",
+      r.battles, r.predicted, r.winner.n, r.draws_excluded,
+      r.refit ? ("Out of sample: " + std::to_string(r.folds) + "-fold cross-validation, seed " +
+                 std::to_string(r.seed) + ".")
+                    .c_str()
+              : "Shipped calibration; baselines cross-validated.");
+  std::printf("| predictor | accuracy | Brier | log-loss |\n|---|---|---|---|\n");
+  auto row = [](const char* name, const flank::combat::ScoreSet& s) {
+    std::printf("| %s | %.1f %% | %.3f | %.3f |\n", name, 100 * s.accuracy, s.brier, s.log_loss);
+  };
+  row("Dupuy model (flank)", r.winner);
+  row("always attacker", r.always_attacker);
+  row("troop-ratio-only logistic", r.troop_ratio);
+  std::printf(
+      "\n| predicted P(attacker wins) | battles | mean predicted | observed |\n"
+      "|---|---|---|---|\n");
+  for (const auto& b : r.calibration)
+    std::printf("| %.1f–%.1f | %d | %.3f | %.3f |\n", b.lo, b.hi, b.n, b.mean_predicted,
+                b.observed);
+  std::printf(
+      "\n| quantity (median absolute error) | battles | model | baseline (training median) |\n"
+      "|---|---|---|---|\n");
+  auto err = [](const char* name, const flank::combat::ErrorSet& e) {
+    std::printf("| %s | %d | %.3f | %.3f |\n", name, e.n, e.model, e.baseline);
+  };
+  err("ln attacker casualty fraction", r.att_log_fraction);
+  err("ln defender casualty fraction", r.def_log_fraction);
+  err("advance rate (km/day)", r.advance_km_per_day);
+}
+
+int run(const Options& o) {
+  if (o.folds < 2)
+    throw flank::InputError(flank::Diagnostic{{}, "--folds", "need at least 2 folds"});
+  const auto table = flank::history::CsvTable::load(o.file);
+  std::string format = o.format;
+  if (format.empty()) format = table.has("isqno") ? "cdb90" : "flank";
+  if (format != "cdb90" && format != "flank")
+    throw flank::InputError(
+        flank::Diagnostic{{}, "--format", "unknown format '" + format + "' (cdb90 or flank)"});
+  const auto battles =
+      flank::history::read_battles(table, format == "cdb90" ? flank::history::BattleFormat::Cdb90
+                                                            : flank::history::BattleFormat::Flank);
+  const auto& shipped = flank::combat::shipped_calibration();
+  auto options = flank::combat::options_from(shipped);
+  if (!o.factors.empty()) {
+    options.cev_factors = {};
+    std::stringstream ss(o.factors);
+    std::string name;
+    while (std::getline(ss, name, ',')) {
+      if (name.empty() || name == "none") continue;
+      int f = 0;
+      while (f < flank::history::kQualityFactors && name != flank::history::kQualityFactorNames[f])
+        ++f;
+      if (f == flank::history::kQualityFactors)
+        throw flank::InputError(flank::Diagnostic{
+            {},
+            "--factors",
+            "unknown factor '" + name +
+                "' (cea, leada, trnga, morala, logsa, momnta, intela, techa, inita, none)"});
+      options.cev_factors[f] = true;
+    }
+  }
+  if (!o.write_calibration.empty() && !o.refit)
+    throw flank::InputError(flank::Diagnostic{
+        {}, "--write-calibration", "needs --refit (the metrics stored are out of sample)"});
+  const ValidationResult r =
+      flank::combat::validate(battles, shipped, o.refit, o.folds, o.seed, options);
+
+  if (!o.write_calibration.empty()) {
+    const auto final_fit = flank::combat::fit_calibration(battles, options);
+    char date[32];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+    const std::string commit = shell_line("git rev-parse --short HEAD 2>/dev/null");
+    std::ofstream out(o.write_calibration);
+    if (!out) throw std::runtime_error("cannot write " + o.write_calibration);
+    out << flank::combat::calibration_yaml(final_fit, r, o.file, date, commit);
+  }
+
+  if (o.json) {
+    nlohmann::json j;
+    j["file"] = o.file;
+    j["format"] = format;
+    j["mode"] = o.refit ? "refit" : "shipped";
+    j["folds"] = r.folds;
+    j["seed"] = r.seed;
+    j["battles"] = r.battles;
+    j["predicted"] = r.predicted;
+    j["draws_excluded"] = r.draws_excluded;
+    j["winner"] = score_json(r.winner);
+    for (const auto& b : r.calibration)
+      j["winner"]["calibration"].push_back({{"lo", b.lo},
+                                            {"hi", b.hi},
+                                            {"n", b.n},
+                                            {"mean_predicted", b.mean_predicted},
+                                            {"observed", b.observed}});
+    j["baselines"]["always_attacker"] = score_json(r.always_attacker);
+    j["baselines"]["troop_ratio_logistic"] = score_json(r.troop_ratio);
+    j["casualties"]["attacker_log_fraction"] = error_json(r.att_log_fraction);
+    j["casualties"]["defender_log_fraction"] = error_json(r.def_log_fraction);
+    j["advance"]["km_per_day"] = error_json(r.advance_km_per_day);
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (o.markdown) {
+    print_markdown(r);
+  } else {
+    print_text(r, o, format);
+  }
+  return 0;
+}
+
+flank::cli::Register reg{
+    {"validate", [](CLI::App& app) {
+       auto o = std::make_shared<Options>();
+       auto* sub = app.add_subcommand("validate", "Validate the combat model against history");
+       sub->require_subcommand(1);
+       auto* battles = sub->add_subcommand(
+           "battles", "Predict battle outcomes from pre-battle data and score them");
+       battles->add_option("file", o->file, "battle table (CDB90 flat file or flank format)")
+           ->required();
+       battles->add_option("--format", o->format, "cdb90 or flank (default: detected)");
+       battles->add_flag("--refit", o->refit,
+                         "K-fold cross-validated fresh fit on this file instead of the shipped "
+                         "calibration");
+       battles->add_option("--folds", o->folds, "cross-validation folds")->capture_default_str();
+       battles->add_option("--seed", o->seed, "seed of the fold assignment")->capture_default_str();
+       battles->add_option("--factors", o->factors,
+                           "CDB90 CEV factors for --refit, comma-separated (default: the "
+                           "shipped calibration's)");
+       battles->add_option("--write-calibration", o->write_calibration,
+                           "with --refit: write the full-data fit and CV metrics as YAML");
+       battles->add_flag("--json", o->json, "Print JSON");
+       battles->add_flag("--markdown", o->markdown, "Print Markdown tables");
+       return [o] { return run(*o); };
+     }}};
+
+}  // namespace
