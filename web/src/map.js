@@ -90,6 +90,7 @@ export function createMap(root, timeline, { scenario } = {}) {
             <option value="1">1 h/tick</option><option value="3" selected>3 h/tick</option><option value="6">6 h/tick</option><option value="12">12 h/tick</option>
           </select>
           <div class="clock"><span class="hour"></span><span class="date"></span></div>
+          <div class="zoom"><button class="zoom-in" title="Zoom in">+</button><button class="zoom-out" title="Zoom out">−</button><button class="zoom-reset" title="Whole theatre">⤢</button></div>
         </div>
         <div class="map-frame"></div>
       </div>
@@ -151,7 +152,8 @@ export function createMap(root, timeline, { scenario } = {}) {
     .attr("d", path);
 
   svg.append("rect").attr("class", "sea").attr("width", WIDTH).attr("height", HEIGHT);
-  svg
+  const view = svg.append("g").attr("class", "viewport");
+  view
     .append("g")
     .attr("class", "countries")
     .selectAll("path")
@@ -159,7 +161,7 @@ export function createMap(root, timeline, { scenario } = {}) {
     .join("path")
     .attr("d", path)
     .attr("class", (d) => (THEATRE.has(d.properties.name) ? "country theatre" : "country"));
-  svg.append("path").attr("class", "borders").attr("d", path(borders));
+  view.append("path").attr("class", "borders").attr("d", path(borders));
 
   // Region cells: Voronoi of the projected centres, each cut to a disc of about 45 km so
   // that the outer regions do not sprawl, and to land.
@@ -180,6 +182,12 @@ export function createMap(root, timeline, { scenario } = {}) {
   });
   const symbolScale = Math.max(0.42, Math.min(1, (d3.median(gaps.filter(Number.isFinite)) ?? 80) / 80));
   const SYMBOL = { scale: symbolScale, dx: 30 * symbolScale, dy: 24 * symbolScale };
+  // Zoom and pan; symbols shrink as the map grows so that crowded areas come apart.
+  function setZoom(k) {
+    SYMBOL.scale = symbolScale / Math.sqrt(k);
+    SYMBOL.dx = 30 * SYMBOL.scale;
+    SYMBOL.dy = 24 * SYMBOL.scale;
+  }
   const dense = t.regions.length > 30;
   const voronoi = d3.Delaunay.from(pts).voronoi([0, 0, WIDTH, HEIGHT]);
   const cells = t.regions.map((r, i) => {
@@ -188,7 +196,7 @@ export function createMap(root, timeline, { scenario } = {}) {
     const poly = clipConvex(cell.slice(0, -1), circlePolygon(pts[i][0], pts[i][1], radius));
     return poly.length ? `M${poly.map((p) => p.join(",")).join("L")}Z` : "";
   });
-  const regionLayer = svg.append("g").attr("class", "regions").attr("clip-path", "url(#land-clip)");
+  const regionLayer = view.append("g").attr("class", "regions").attr("clip-path", "url(#land-clip)");
   const regionPaths = regionLayer
     .selectAll("path")
     .data(t.regions)
@@ -199,7 +207,7 @@ export function createMap(root, timeline, { scenario } = {}) {
     .on("click", (e, d) => selectRegion(d.index));
 
   // Links: road class sets the width; Via Baltica in amber; rail as a dashed tie line.
-  const linkLayer = svg.append("g").attr("class", "links");
+  const linkLayer = view.append("g").attr("class", "links");
   const roadWidth = { motorway: 4, primary: 2.6, secondary: 1.8, minor: 1.2, track: 1 };
   for (const l of t.links) {
     const a = pts[l.a];
@@ -230,7 +238,7 @@ export function createMap(root, timeline, { scenario } = {}) {
     }
   }
 
-  const labelLayer = svg.append("g").attr("class", "labels");
+  const labelLayer = view.append("g").attr("class", "labels");
   labelLayer
     .selectAll("text.country-label")
     .data(COUNTRY_LABELS.filter(([, lon, lat]) => {
@@ -259,8 +267,9 @@ export function createMap(root, timeline, { scenario } = {}) {
       g.append("text").text(d.name);
     });
 
-  const engagementLayer = svg.append("g").attr("class", "engagements");
-  const unitLayer = svg.append("g").attr("class", "units");
+  const engagementLayer = view.append("g").attr("class", "engagements");
+  const unitLayer = view.append("g").attr("class", "units");
+  const badgeLayer = view.append("g").attr("class", "stack-counts");
   const units = unitLayer
     .selectAll("g.unit")
     .data(t.units)
@@ -276,7 +285,7 @@ export function createMap(root, timeline, { scenario } = {}) {
 
   // Scale bar (50 km) and attribution.
   const sb = svg.append("g").attr("class", "scalebar").attr("transform", `translate(24,${HEIGHT - 30})`);
-  sb.append("rect").attr("width", 50 * kmPx).attr("height", 5);
+  const scaleRect = sb.append("rect").attr("width", 50 * kmPx).attr("height", 5);
   sb.append("text").attr("y", -5).text("50 km");
   svg
     .append("text")
@@ -292,26 +301,37 @@ export function createMap(root, timeline, { scenario } = {}) {
   let selected = null;
   let timer = null;
 
+  // Where each unit is drawn in frame f, and a count badge for crowded stacks. Red stands to
+  // the left of the region centre, blue to the right; up to four units in a 2 × 2 block, more
+  // as a pile (offset like a deck of cards) with the count beside it. A moving unit is drawn
+  // part of the way along its link.
   function unitPositions(f) {
     const byRegion = new Map();
     f.units.forEach((u, i) => {
       if (u.region < 0 || u.region == null || !pts[u.region]) return;
       if (u.status === "destroyed" || u.status === "not arrived") return;
-      if (!byRegion.has(u.region)) byRegion.set(u.region, []);
-      byRegion.get(u.region).push(i);
+      const moving = u.toward >= 0 && pts[u.toward] && u.progress > 0;
+      const key = moving ? `${u.region}>${u.toward}` : `${u.region}`;
+      if (!byRegion.has(key)) byRegion.set(key, { region: u.region, members: [] });
+      byRegion.get(key).members.push(i);
     });
     const pos = new Array(t.units.length).fill(null);
-    for (const [r, list] of byRegion) {
-      // Red units to the left of the centre, blue to the right, stacked in columns of 3.
+    const badges = [];
+    for (const { region: r, members: list } of byRegion.values()) {
       const sides = { red: list.filter((i) => t.units[i].side === "red"), blue: list.filter((i) => t.units[i].side !== "red") };
       for (const [side, members] of Object.entries(sides)) {
+        const dir = side === "red" ? -1 : 1;
+        const pile = members.length > 4;
         members.forEach((i, k) => {
-          const col = Math.floor(k / 3);
-          const row = k % 3;
-          const dir = side === "red" ? -1 : 1;
-          let x = pts[r][0] + dir * (SYMBOL.dx * (0.6 + col));
-          // Stacked upwards from just above the centre, leaving the name below it readable.
-          let y = pts[r][1] - SYMBOL.dy * (0.45 + row);
+          let x;
+          let y;
+          if (pile) {
+            x = pts[r][0] + dir * SYMBOL.dx * 0.7 + dir * k * 2.2 * SYMBOL.scale;
+            y = pts[r][1] - SYMBOL.dy * 0.6 - k * 2.2 * SYMBOL.scale;
+          } else {
+            x = pts[r][0] + dir * SYMBOL.dx * (0.6 + (k % 2));
+            y = pts[r][1] - SYMBOL.dy * (0.45 + Math.floor(k / 2));
+          }
           const u = f.units[i];
           if (u.toward >= 0 && pts[u.toward] && u.progress > 0) {
             x += (pts[u.toward][0] - pts[r][0]) * u.progress;
@@ -319,9 +339,13 @@ export function createMap(root, timeline, { scenario } = {}) {
           }
           pos[i] = [x, y];
         });
+        if (pile) {
+          const last = pos[members[members.length - 1]];
+          badges.push({ side, n: members.length, x: last[0] + dir * SYMBOL.dx * 0.75, y: last[1] - SYMBOL.dy * 0.35 });
+        }
       }
     }
-    return pos;
+    return { pos, badges };
   }
 
   function render(index, animate) {
@@ -334,7 +358,16 @@ export function createMap(root, timeline, { scenario } = {}) {
     regionPaths
       .attr("data-control", (d) => f.control[d.index] ?? "")
       .attr("fill", (d) => (f.control[d.index] === "red" ? RED : f.control[d.index] === "blue" ? BLUE : "#999"));
-    const pos = unitPositions(f);
+    const { pos, badges } = unitPositions(f);
+    badgeLayer
+      .selectAll("text")
+      .data(badges)
+      .join("text")
+      .attr("class", (b) => `stack-count ${b.side}`)
+      .attr("x", (b) => b.x)
+      .attr("y", (b) => b.y)
+      .style("font-size", `${(11 * SYMBOL.scale) / symbolScale}px`)
+      .text((b) => `×${b.n}`);
     const sel = animate ? units.transition().duration(180) : units;
     sel
       .attr("opacity", (d) => (!pos[d.index] ? 0 : f.units[d.index]?.status === "broken" ? 0.45 : 1))
@@ -351,7 +384,7 @@ export function createMap(root, timeline, { scenario } = {}) {
       .data(recent)
       .join("path")
       .attr("class", "engagement")
-      .attr("d", d3.symbol(d3.symbolStar, 520)())
+      .attr("d", d3.symbol(d3.symbolStar, 320 * SYMBOL.scale + 120)())
       .attr("transform", (e) => `translate(${pts[e.region][0]},${pts[e.region][1] - 2}) rotate(18)`)
       .attr("opacity", (e) => 1 - (f.hour - e.hour) / 6);
     renderStatus(f);
@@ -429,8 +462,36 @@ export function createMap(root, timeline, { scenario } = {}) {
     playButton.textContent = "▶";
   }
   playButton.addEventListener("click", play);
+  let zoomK = 1;
+  const zoom = d3
+    .zoom()
+    .scaleExtent([1, 8])
+    .translateExtent([
+      [0, 0],
+      [WIDTH, HEIGHT],
+    ])
+    .on("zoom", (e) => {
+      view.attr("transform", e.transform);
+      if (e.transform.k !== zoomK) {
+        zoomK = e.transform.k;
+        setZoom(zoomK);
+        scaleRect.attr("width", 50 * kmPx * zoomK);
+        // Text keeps its size on screen (slightly growing, to stay readable when zoomed in).
+        const f = 1 / Math.pow(zoomK, 0.85);
+        labelLayer.selectAll(".region-label").style("font-size", `${(dense ? 10 : 11.5) * f}px`);
+        labelLayer.selectAll(".region-label text").style("font-size", "inherit").style("stroke-width", `${3 * f}px`);
+        labelLayer.selectAll(".country-label").style("font-size", `${15 * f}px`);
+        labelLayer.selectAll(".objective-star").attr("transform", function () {
+          return (this.getAttribute("transform") || "").replace(/ scale\([^)]*\)/, "") + ` scale(${f})`;
+        });
+        render(current, false);
+      }
+    });
+  svg.call(zoom).on("dblclick.zoom", null);
+  root.querySelector(".zoom-in").addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1.6));
+  root.querySelector(".zoom-out").addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1 / 1.6));
+  root.querySelector(".zoom-reset").addEventListener("click", () => svg.transition().duration(250).call(zoom.transform, d3.zoomIdentity));
   slider.addEventListener("input", () => render(+slider.value, false));
-  svg.on("click", () => {});
   render(0, false);
   return {
     setFrame: (i) => render(i, false),
