@@ -140,6 +140,19 @@ TEST(ScenarioErrors, UnknownReferences) {
                "green", "nations[BA].side", "unknown side 'green'");
 }
 
+TEST(ScenarioErrors, CitationsOfEveryDeclaredPrefixAreChecked) {
+  // Declaring W1 makes W<n> a citation form; T-72 and MB2023-like tokens are not citations.
+  std::string text =
+      replaced(kSmallScenario, "  - {id: S2, text: \"Test source two\"}\n",
+               "  - {id: S2, text: \"Test source two\"}\n  - {id: W1, text: \"W\"}\n");
+  text = replaced(text, "source: \"S1, S2\"", "source: \"S1, W1, T72, T-72; W7\"");
+  const auto ds = diagnostics_of(text);
+  ASSERT_EQ(ds.size(), 1u) << all(ds);
+  EXPECT_EQ(ds[0].path, "units[blue-2].source");
+  EXPECT_NE(ds[0].message.find("cites source W7"), std::string::npos);
+  EXPECT_EQ(ds[0].where.line, position_of(text, "\"S1, W1").first);
+}
+
 TEST(ScenarioErrors, NumbersOutOfRange) {
   expect_error(replaced(kSmallScenario, "personnel: 2000", "personnel: -2000"), "-2000",
                "units[blue-1].personnel", "must be ≥ 0");

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -505,8 +506,91 @@ bool read_ref(std::string_view ref, const Text* from, Text& out, std::string& wh
   return true;
 }
 
+// Byte offset of the first byte that is not part of well-formed UTF-8 (no overlongs, no
+// surrogates, nothing above U+10FFFF), or npos. Names end up in JSON, which must be UTF-8.
+std::size_t invalid_utf8_at(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size()) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80)
+      n = 0;
+    else if (c >= 0xC2 && c <= 0xDF)
+      n = 1;
+    else if (c == 0xE0)
+      n = 2, lo = 0xA0;
+    else if (c == 0xED)
+      n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF)
+      n = 2;
+    else if (c == 0xF0)
+      n = 3, lo = 0x90;
+    else if (c == 0xF4)
+      n = 3, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3)
+      n = 3;
+    else
+      return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= t.size()) return i;
+      const auto b = static_cast<unsigned char>(t[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+// YYYY-MM-DD, optionally followed by THH:MM[:SS] and Z or ±HH:MM, each field in range
+// (a date like 2023-13-45 is refused rather than shown in reports).
+bool valid_iso8601(std::string_view t) {
+  const auto number = [&](std::size_t at, std::size_t digits, int lo, int hi) {
+    if (at + digits > t.size()) return false;
+    int v = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v >= lo && v <= hi;
+  };
+  if (t.size() < 10 || t[4] != '-' || t[7] != '-' || !number(0, 4, 1, 9999) || !number(5, 2, 1, 12))
+    return false;
+  const int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+  const int month = (t[5] - '0') * 10 + (t[6] - '0');
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!number(8, 2, 1, kDays[month - 1] + (month == 2 && leap ? 1 : 0))) return false;
+  std::size_t i = 10;
+  if (i == t.size()) return true;
+  if ((t[i] != 'T' && t[i] != ' ') || !number(i + 1, 2, 0, 23) || i + 3 >= t.size() ||
+      t[i + 3] != ':' || !number(i + 4, 2, 0, 59))
+    return false;
+  i += 6;
+  if (i < t.size() && t[i] == ':') {
+    if (!number(i + 1, 2, 0, 60)) return false;
+    i += 3;
+  }
+  if (i == t.size()) return true;
+  if (t[i] == 'Z') return i + 1 == t.size();
+  return (t[i] == '+' || t[i] == '-') && i + 6 == t.size() && number(i + 1, 2, 0, 23) &&
+         t[i + 3] == ':' && number(i + 4, 2, 0, 59);
+}
+
 // Parses `text` and, when it has `extends:`, the chain below it, returning the merged tree.
 Node resolve(const Text& text, std::vector<std::string>& chain, DiagnosticSink& sink) {
+  if (const std::size_t bad = invalid_utf8_at(text.text); bad != std::string_view::npos) {
+    const std::string_view before = std::string_view(text.text).substr(0, bad);
+    const std::size_t line_start = before.rfind('\n');
+    const int line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const int column =
+        static_cast<int>(bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text.text[bad]));
+    sink.add({text.label, line, column}, "",
+             std::string("the file is not valid UTF-8 (byte ") + byte + "); save it as UTF-8");
+    return Node{};
+  }
   Node root = doc::parse(text.text, text.label, sink);
   if (!root.is_map()) return root;
   const auto it = std::find_if(root.map.begin(), root.map.end(),
@@ -548,13 +632,29 @@ Node resolve_document(const Text& text, const LoadOptions& options) {
   DiagnosticSink sink;
   std::vector<std::string> chain{text.key};
   Node root = resolve(text, chain, sink);
-  for (const auto& o : options.overrides) doc::apply_override(root, o, sink);
+  for (const auto& o : options.overrides) {
+    if (invalid_utf8_at(o) != std::string_view::npos) {
+      sink.add({"--set", 0, 0}, "", "an override is not valid UTF-8");
+      continue;
+    }
+    doc::apply_override(root, o, sink);
+  }
   sink.throw_if_any();
   return root;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Validation and compilation of the resolved document
+
+// "S" for "S12", "" when the token is not capitals followed by digits.
+std::string citation_prefix(std::string_view token) {
+  std::size_t letters = 0;
+  while (letters < token.size() && token[letters] >= 'A' && token[letters] <= 'Z') ++letters;
+  if (letters == 0 || letters == token.size()) return {};
+  for (std::size_t i = letters; i < token.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(token[i]))) return {};
+  return std::string(token.substr(0, letters));
+}
 
 using IdMap = std::unordered_map<std::string, std::uint16_t>;
 
@@ -600,7 +700,7 @@ class Compiler {
       objective_ids_;
   std::array<IdMap, kSides> axis_ids_;
   std::set<std::string> countries_;
-  bool have_sources_list_ = false;
+  std::set<std::string> citation_prefixes_;
   std::vector<const Node*> unit_nodes_, objective_nodes_, region_nodes_;
 };
 
@@ -705,7 +805,7 @@ void Compiler::source(Fields& f, bool required) {
     c_.error(*n, f.at("source"), "source is empty");
     return;
   }
-  // Cited ids: tokens S<digits>, or any declared source id.
+  // Citations: tokens <capitals><digits> whose prefix is S or that of a declared id (W12).
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && !std::isalnum(static_cast<unsigned char>(text[i]))) ++i;
@@ -715,13 +815,10 @@ void Compiler::source(Fields& f, bool required) {
       ++end;
     const std::string token = text.substr(i, end - i);
     i = end;
-    const bool s_number = token.size() > 1 && token[0] == 'S' &&
-                          std::all_of(token.begin() + 1, token.end(), [](char ch) {
-                            return std::isdigit(static_cast<unsigned char>(ch));
-                          });
-    if (s_number && !source_ids_.count(token))
-      c_.error(*n, f.at("source"),
-               "cites source " + token + ", which is not declared in the top-level sources: list");
+    if (citation_prefix(token).empty() || source_ids_.count(token)) continue;
+    if (!citation_prefixes_.count(citation_prefix(token))) continue;
+    c_.error(*n, f.at("source"),
+             "cites source " + token + ", which is not declared in the top-level sources: list");
   }
 }
 
@@ -742,15 +839,12 @@ void Compiler::top_level(Fields& f) {
   s_.description = f.string("description");
   s_.start_date = f.string("start");
   if (const Node* start = f.get("start"); start && start->is_scalar()) {
-    const std::string& t = s_.start_date;
-    const bool iso = t.size() >= 10 && std::isdigit(static_cast<unsigned char>(t[0])) &&
-                     t[4] == '-' && t[7] == '-';
-    if (!iso) c_.error(*start, "start", "expected an ISO 8601 date such as 2023-07-15T00:00:00Z");
+    if (!valid_iso8601(s_.start_date))
+      c_.error(*start, "start", "expected an ISO 8601 date such as 2023-07-15T00:00:00Z");
   }
 }
 
 void Compiler::sources(const Node* list) {
-  have_sources_list_ = list != nullptr;
   each_item(list, "sources", kMaxListItems * 10, &source_ids_,
             [&](const Node& item, const std::string& path, std::size_t) {
               Fields f(c_, item, path);
@@ -764,6 +858,11 @@ void Compiler::sources(const Node* list) {
               f.finish();
               s_.sources.push_back(std::move(ref));
             });
+  citation_prefixes_.insert("S");
+  for (const auto& src : s_.sources) {
+    if (const std::string prefix = citation_prefix(src.id); !prefix.empty())
+      citation_prefixes_.insert(prefix);
+  }
 }
 
 void Compiler::sides(const Node* list) {
