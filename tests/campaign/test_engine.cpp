@@ -204,13 +204,15 @@ TEST(Engine, WithoutRedForcesNoObjectiveFalls) {
 
 TEST(Engine, OverwhelmingRedTakesItsObjectives) {
   ScenarioBuilder b = testing::small_theatre(12, 2, 200, 10);
+  // Calibrated advance rates are battle-scale (a few km a day): give the campaign a month.
+  b.scenario().params.horizon_days = 30;
   const Scenario sc = b.build();
   Engine engine(sc);
   for (std::uint64_t rep = 0; rep < 20; ++rep) {
     const Outcome o = engine.run(5, rep);
     for (std::size_t i = 0; i < o.objective_hour.size(); ++i) {
       EXPECT_GE(o.objective_hour[i], 0) << sc.objectives[i].id << " rep " << rep;
-      EXPECT_LT(o.objective_hour[i], 24 * 10);
+      EXPECT_LT(o.objective_hour[i], 24 * 30);
     }
     // Red ends holding the capital and the forest region (7 of 11); Blue's reinforcement
     // arriving in the rear may retake the ungarrisoned b0 behind the Red spearhead.

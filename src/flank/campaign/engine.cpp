@@ -61,6 +61,7 @@ struct Engine::Impl {
   // Scratch, sized once.
   std::vector<double> present_power;  // [side * R + r] fighting units' effective power
   std::vector<double> free_power;     // [side * R + r] units free to move
+  std::vector<double> reserve_power;  // [side * R + r] free reserves (they counterattack)
   std::vector<double> deficit;        // per region, for the defending side's reserves
   std::vector<std::uint8_t> under_attack;
   std::vector<RegionId> counterattack_target;  // per region, for the side being processed
@@ -217,6 +218,7 @@ struct Engine::Impl {
 
     present_power.assign(kSides * R, 0);
     free_power.assign(kSides * R, 0);
+    reserve_power.assign(kSides * R, 0);
     deficit.assign(R, 0);
     under_attack.assign(R, 0);
     counterattack_target.assign(R, kNone);
@@ -422,6 +424,7 @@ struct Stepper {
   void aggregate() {
     std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
     std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
+    std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
     std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
     m.moving_units = {0, 0};
     m.engagements = 0;
@@ -439,9 +442,11 @@ struct Stepper {
     }
     for (int u = 0; u < m.U; ++u) {
       const auto& unit = s.units[u];
-      if (is_free(static_cast<UnitId>(u)))
-        m.free_power[idx(m.us[u].side, unit.region, m.R)] +=
-            engine.effective_power(static_cast<UnitId>(u));
+      if (!is_free(static_cast<UnitId>(u))) continue;
+      const double pw = engine.effective_power(static_cast<UnitId>(u));
+      m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
+      if (unit.reserve && m.us[u].axis < 0)
+        m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
     }
   }
 
@@ -489,7 +494,8 @@ struct Stepper {
       const bool enemy_land = control(next) != side;
       if (enemy_land) {
         const double own =
-            m.free_power[idx(side, unit.region, m.R)] + m.present_power[idx(side, next, m.R)];
+            (m.us[u].axis >= 0 ? m.free_power : m.reserve_power)[idx(side, unit.region, m.R)] +
+            m.present_power[idx(side, next, m.R)];
         const double opp = m.present_power[idx(enemy, next, m.R)];
         const double needed = m.us[u].axis >= 0 ? sc.doctrine[side].commit_ratio
                                                 : sc.doctrine[side].counterattack_ratio;
@@ -517,7 +523,7 @@ struct Stepper {
     // and, once decided, strike enemy forces massing one region beyond the own border.
     for (int r = 0; r < m.R; ++r) {
       m.counterattack_target[r] = kNone;
-      const double own = m.free_power[idx(side, r, m.R)];
+      const double own = m.reserve_power[idx(side, r, m.R)];
       if (own <= 0 || control(r) != side) continue;
       double best = 0;
       for (std::uint32_t k = m.adj_begin[r]; k < m.adj_begin[r + 1]; ++k) {
@@ -573,13 +579,14 @@ struct Stepper {
         unit.target = i < static_cast<int>(ax.path.size()) ? ax.path[i] : ax.path.back();
         continue;
       }
-      if (m.counterattack_target[unit.region] != kNone) {
-        unit.target = m.counterattack_target[unit.region];
-        continue;
-      }
+      // Units holding a guarded region stay there; reserves counterattack or reinforce.
       if (!unit.reserve) {
         const RegionId home = sc.units[u].start;
         unit.target = (home != kNone && control(home) == side) ? home : unit.region;
+        continue;
+      }
+      if (m.counterattack_target[unit.region] != kNone) {
+        unit.target = m.counterattack_target[unit.region];
         continue;
       }
       const RegionId t = unit.target;
@@ -957,7 +964,9 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
       us.region = unit.start;
       us.target = unit.start;
       us.arrival_hour = 0;
-      us.ready_hour = state_.decision_hour[st.side] + unit.readiness_hours;
+      // Forces already in the theatre answer an attack on their own ground from hour 0; the
+      // political decision gates only leaving own territory and the reinforcements.
+      us.ready_hour = unit.readiness_hours;
       us.status = us.ready_hour > 0 ? UnitStatus::NotReady : UnitStatus::Holding;
       if (sc.regions[unit.start].initial_control != st.side) us.status = UnitStatus::Attacking;
       us.reserve = st.axis < 0 && !m.is_guard[idx(st.side, unit.start, m.R)];
