@@ -68,6 +68,14 @@ TEST(ScenarioErrors, YamlSyntaxError) {
   EXPECT_GT(ds[0].where.column, 0);
 }
 
+TEST(ScenarioErrors, SecondYamlDocumentIsAnError) {
+  const std::string text = std::string(kSmallScenario) + "---\nid: other\n";
+  const auto ds = diagnostics_of(text);
+  ASSERT_EQ(ds.size(), 1u) << all(ds);
+  EXPECT_NE(ds[0].message.find("one YAML document"), std::string::npos);
+  EXPECT_EQ(ds[0].where.line, position_of(text, "id: other").first);
+}
+
 TEST(ScenarioErrors, DuplicateKey) {
   const std::string text =
       replaced(kSmallScenario, "  step_hours: 2\n", "  step_hours: 2\n  step_hours: 3\n");

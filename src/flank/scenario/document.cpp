@@ -29,28 +29,29 @@ std::string_view Node::id() const {
 
 namespace {
 
-SourceLocation location(const std::string& file, const YAML::Mark& mark) {
+Mark location(const std::shared_ptr<const std::string>& file, const YAML::Mark& mark) {
   if (mark.is_null()) return {file, 0, 0};
   return {file, mark.line + 1, mark.column + 1};
 }
 
 class Converter {
  public:
-  Converter(const std::string& file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
+  Converter(std::shared_ptr<const std::string> file, DiagnosticSink& sink)
+      : file_(std::move(file)), sink_(sink) {}
 
   // Returns false once a limit was hit, to stop walking a hostile document early.
   bool convert(const YAML::Node& in, Node& out, int depth, const std::string& path) {
     out.where = location(file_, in.Mark());
     if (++nodes_ > kMaxNodes) {
       if (!reported_size_)
-        sink_.add(out.where, path,
+        sink_.add(out.where.location(), path,
                   "document expands to more than " + std::to_string(kMaxNodes) +
                       " nodes (aliases?); refusing to load it");
       reported_size_ = true;
       return false;
     }
     if (depth > kMaxDepth) {
-      sink_.add(out.where, path,
+      sink_.add(out.where.location(), path,
                 "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
       return false;
     }
@@ -79,9 +80,9 @@ class Converter {
         out.kind = Node::Kind::Map;
         out.map.reserve(in.size());
         for (const auto& kv : in) {
-          const SourceLocation key_where = location(file_, kv.first.Mark());
+          const Mark key_where = location(file_, kv.first.Mark());
           if (!kv.first.IsScalar()) {
-            sink_.add(key_where, path, "map keys must be plain names");
+            sink_.add(key_where.location(), path, "map keys must be plain names");
             continue;
           }
           const std::string& key = kv.first.Scalar();
@@ -89,7 +90,7 @@ class Converter {
           if (const auto it = std::find_if(out.map.begin(), out.map.end(),
                                            [&](const Entry& e) { return e.key == key; });
               it != out.map.end()) {
-            sink_.add(key_where, child,
+            sink_.add(key_where.location(), child,
                       "duplicate key '" + key + "' (first given at line " +
                           std::to_string(it->key_where.line) + ")");
             continue;
@@ -104,7 +105,7 @@ class Converter {
   }
 
  private:
-  const std::string& file_;
+  std::shared_ptr<const std::string> file_;
   DiagnosticSink& sink_;
   std::size_t nodes_ = 0;
   bool reported_size_ = false;
@@ -121,7 +122,7 @@ bool all_items_have_ids(const Node& seq) {
                      [](const Node& item) { return !item.id().empty(); });
 }
 
-void relabel(Node& n, const SourceLocation& where) {
+void relabel(Node& n, const Mark& where) {
   n.where = where;
   for (auto& e : n.map) {
     e.key_where = where;
@@ -235,24 +236,34 @@ void write_canonical(std::string& out, const Node& n) {
 
 }  // namespace
 
-Node parse(std::string_view text, const std::string& file, DiagnosticSink& sink) {
+Node parse(std::string_view text, const std::string& file_name, DiagnosticSink& sink) {
+  const auto file = std::make_shared<const std::string>(file_name);
   Node root;
   root.where = {file, 1, 1};
   if (text.size() > kMaxFileBytes) {
-    sink.add({file, 0, 0}, "",
+    sink.add({file_name, 0, 0}, "",
              "file is " + std::to_string(text.size()) + " bytes; the limit is " +
                  std::to_string(kMaxFileBytes) + " bytes (16 MiB)");
     return root;
   }
   YAML::Node yaml;
   try {
-    yaml = YAML::Load(std::string(text));
+    // LoadAll, not Load: Load silently drops everything after a second `---`, which would
+    // make half a file vanish without a word.
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    for (std::size_t i = 1; i < documents.size(); ++i)
+      if (!documents[i].IsNull()) {
+        sink.add(location(file, documents[i].Mark()).location(), "",
+                 "a scenario file holds one YAML document; another one starts here (after ---)");
+        return root;
+      }
+    if (!documents.empty()) yaml = documents[0];
   } catch (const YAML::DeepRecursion& e) {
-    sink.add(location(file, e.mark), "",
+    sink.add(location(file, e.mark).location(), "",
              "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
     return root;
   } catch (const YAML::Exception& e) {
-    sink.add(location(file, e.mark), "", "YAML syntax error: " + e.msg);
+    sink.add(location(file, e.mark).location(), "", "YAML syntax error: " + e.msg);
     return root;
   }
   Converter(file, sink).convert(yaml, root, 0, "");
@@ -280,7 +291,8 @@ void merge(Node& base, Node overlay, const std::string& path, DiagnosticSink& si
       const bool remove = is_truthy(item.find("remove"));
       if (remove) {
         if (it == base.seq.end())
-          sink.add(item.where, child, "remove: true names an item the base does not have");
+          sink.add(item.where.location(), child,
+                   "remove: true names an item the base does not have");
         else
           base.seq.erase(it);
         continue;
@@ -314,7 +326,8 @@ void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sin
   for (const auto& d : value_sink.diagnostics())
     sink.add({label, 0, 0}, std::string(path), "cannot read the value: " + d.message);
   if (!value_sink.empty()) return;
-  relabel(value, {label, 0, 0});
+  const Mark label_mark{std::make_shared<const std::string>(label), 0, 0};
+  relabel(value, label_mark);
 
   Node* at = &root;
   std::string walked;
@@ -358,7 +371,7 @@ void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sin
                        "' has no key '" + s.key + "'");
           return;
         }
-        at->map.push_back({s.key, {label, 0, 0}, {}});
+        at->map.push_back({s.key, label_mark, {}});
         found = &at->map.back().value;
       }
       walked += (walked.empty() ? "" : ".") + s.key;

@@ -4,6 +4,7 @@
 // and a document merged from `extends:` files and `--set` overrides mixes several sources,
 // so the loader converts once into this tree and validates that.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,17 @@ namespace flank::doc {
 
 struct Entry;
 
+// Where a node came from. The file name is shared by all nodes of one file, so a large
+// document does not carry a copy of it per node.
+struct Mark {
+  std::shared_ptr<const std::string> file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+  SourceLocation location() const { return {file ? *file : std::string(), line, column}; }
+  // Implicit so that code written when Node::where was a SourceLocation keeps working.
+  operator SourceLocation() const { return location(); }  // NOLINT(google-explicit-constructor)
+};
+
 struct Node {
   enum class Kind : std::uint8_t { Null, Scalar, Map, Seq };
   Kind kind = Kind::Null;
@@ -21,7 +33,7 @@ struct Node {
   bool quoted = false;     // Scalar: written quoted, so always a string
   std::vector<Entry> map;  // Map: entries in document order (duplicates are rejected)
   std::vector<Node> seq;   // Seq: items
-  SourceLocation where;    // where the value starts
+  Mark where;              // where the value starts
 
   bool is_map() const { return kind == Kind::Map; }
   bool is_seq() const { return kind == Kind::Seq; }
@@ -35,7 +47,7 @@ struct Node {
 
 struct Entry {
   std::string key;
-  SourceLocation key_where;
+  Mark key_where;
   Node value;
 };
 

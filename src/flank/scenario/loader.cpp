@@ -133,10 +133,10 @@ bool in_range(double v, Range r) {
 class Checker {
  public:
   void error(const Node& at, const std::string& path, std::string message) {
-    sink.add(at.where, path, std::move(message));
+    sink.add(at.where.location(), path, std::move(message));
   }
-  void error(const SourceLocation& at, const std::string& path, std::string message) {
-    sink.add(at, path, std::move(message));
+  void error(const doc::Mark& at, const std::string& path, std::string message) {
+    sink.add(at.location(), path, std::move(message));
   }
 
   bool number(const Node& n, const std::string& path, Range range, double& out) {
@@ -599,24 +599,24 @@ Node resolve(const Text& text, std::vector<std::string>& chain, DiagnosticSink& 
   const Node extends = it->value;
   root.map.erase(it);
   if (!extends.is_scalar() || extends.scalar.empty()) {
-    sink.add(extends.where, "extends", "expected a file path or builtin:<id>");
+    sink.add(extends.where.location(), "extends", "expected a file path or builtin:<id>");
     return root;
   }
   if (chain.size() >= static_cast<std::size_t>(kMaxExtendsDepth)) {
-    sink.add(extends.where, "extends",
+    sink.add(extends.where.location(), "extends",
              "extends: chain deeper than " + std::to_string(kMaxExtendsDepth) + " files");
     return root;
   }
   Text base_text;
   std::string why;
   if (!read_ref(extends.scalar, &text, base_text, why)) {
-    sink.add(extends.where, "extends", why);
+    sink.add(extends.where.location(), "extends", why);
     return root;
   }
   if (std::find(chain.begin(), chain.end(), base_text.key) != chain.end()) {
     std::string cycle;
     for (const auto& k : chain) cycle += k.substr(k.find(':') + 1) + " → ";
-    sink.add(extends.where, "extends",
+    sink.add(extends.where.location(), "extends",
              "extends: cycle: " + cycle + base_text.key.substr(base_text.key.find(':') + 1));
     return root;
   }
