@@ -186,7 +186,7 @@ int run(const Options& o) {
       for (int s = 0; s < 2; ++s)
         if (!(f.side[s].own_exponent.se < 1) || !(f.side[s].enemy_exponent.se < 1))
           std::printf(
-              "Note: the Helmbold exponents for %s's losses are not identified (standard "
+              "Note: the Helmbold exponents for the losses of %s are not identified (standard "
               "error ≥ 1): the strengths vary too little in this series.\n",
               series.side[s].c_str());
   return 0;

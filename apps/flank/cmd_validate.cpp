@@ -54,6 +54,31 @@ nlohmann::json error_json(const flank::combat::ErrorSet& e) {
       {"n", e.n}, {"median_abs_error", v(e.model)}, {"baseline_median_abs_error", v(e.baseline)}};
 }
 
+// Dupuy's verity: a WWII division in an engagement loses 1-3 % a day. The calibrated rates at
+// parity for a 15,000-strong division in the base era (1940+) are checked against it.
+struct DivisionRule {
+  double attacker = 0, defender = 0;
+  bool attacker_inside = false, defender_inside = false;
+};
+
+DivisionRule division_rule(const flank::combat::DupuyCalibration& c) {
+  const flank::combat::DupuyModel m(c);
+  DivisionRule d;
+  d.attacker = m.att_rate_per_day(1.0, 15000);
+  d.defender = m.def_rate_per_day(1.0, 15000);
+  d.attacker_inside = d.attacker >= 0.01 && d.attacker <= 0.03;
+  d.defender_inside = d.defender >= 0.01 && d.defender <= 0.03;
+  return d;
+}
+
+void print_division_rule(const DivisionRule& d) {
+  std::printf(
+      "division-rule check (R = 1, 15,000 each, 1940+): attacker %.2f %%/day (%s), "
+      "defender %.2f %%/day (%s) against Dupuy's 1–3 %%/day\n",
+      100 * d.attacker, d.attacker_inside ? "inside" : "OUTSIDE", 100 * d.defender,
+      d.defender_inside ? "inside" : "OUTSIDE");
+}
+
 void print_text(const ValidationResult& r, const Options& o, const std::string& format) {
   std::printf("flank validate battles: %s (%s format) — %d battles, %d with strengths\n",
               o.file.c_str(), format.c_str(), r.battles, r.predicted);
@@ -63,6 +88,10 @@ void print_text(const ValidationResult& r, const Options& o, const std::string& 
                                     .c_str()
                               : "shipped calibration (data/calibration/dupuy.yaml); baselines "
                                 "cross-validated on the same folds");
+  if (!r.refit && o.file.find("cdb90_battles_flat") != std::string::npos)
+    std::printf(
+        "note: IN SAMPLE — the shipped calibration was fitted on this file; --refit gives "
+        "out-of-sample figures\n");
   std::printf("winner (%d battles with a winner; %d draws excluded):\n", r.winner.n,
               r.draws_excluded);
   std::printf("  %-28s %9s %7s %9s\n", "", "accuracy", "Brier", "log-loss");
@@ -170,8 +199,14 @@ int run(const Options& o) {
     out << flank::combat::calibration_yaml(final_fit, r, o.file, date, commit);
   }
 
+  const DivisionRule rule =
+      division_rule(o.refit ? flank::combat::fit_calibration(battles, options) : shipped);
   if (o.json) {
     nlohmann::json j;
+    j["division_rule"] = {{"attacker_rate_per_day", rule.attacker},
+                          {"defender_rate_per_day", rule.defender},
+                          {"attacker_inside_1_3_percent", rule.attacker_inside},
+                          {"defender_inside_1_3_percent", rule.defender_inside}};
     j["file"] = o.file;
     j["format"] = format;
     j["mode"] = o.refit ? "refit" : "shipped";
@@ -195,8 +230,11 @@ int run(const Options& o) {
     std::printf("%s\n", j.dump(2).c_str());
   } else if (o.markdown) {
     print_markdown(r);
+    std::printf("\n");
+    print_division_rule(rule);
   } else {
     print_text(r, o, format);
+    print_division_rule(rule);
   }
   return 0;
 }

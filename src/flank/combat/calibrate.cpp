@@ -265,7 +265,7 @@ DupuyCalibration fit_calibration(std::span<const Battle> battles, const Calibrat
       yd.push_back(std::log(-std::log1p(-f) / b.duration_days));
     }
     if (has_days && !std::isnan(b.km_advanced)) {
-      xv.push_back({1, lr, e0, e1});
+      xv.push_back({1, p.win_probability, e0, e1});
       yv.push_back(b.km_advanced / b.duration_days);
     }
   }

@@ -17,7 +17,8 @@
 //  2. casualties: least squares of ln(daily rate) = ln(−ln(1 − f)/days) on ln R, ln(N/1e4)
 //     and era indicators (before 1900, 1900–1939), per side.
 //  3. duration: least squares of ln(days) on ln(total personnel/1e4) and era indicators.
-//  4. advance: least absolute deviations (median regression) of km/day on ln R and era
+//  4. advance: least absolute deviations (median regression) of km/day on the predicted win
+//     probability and era
 //     indicators (advance rates are heavy-tailed; the score is a median error).
 // Cross-validation (validate with refit): K folds from a seeded shuffle; every prediction of
 // a battle comes from a fit that never saw it. Baselines are fitted on the same folds.

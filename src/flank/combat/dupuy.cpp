@@ -175,7 +175,7 @@ double DupuyModel::def_rate_per_day(double ratio, double def_personnel, int era)
 
 double DupuyModel::advance_km_per_day(double ratio, int era) const {
   return std::max(0.0, cal_.advance_intercept + (era < 2 ? cal_.advance_era[era] : 0.0) +
-                           cal_.advance_slope * std::log(ratio));
+                           cal_.advance_slope * win_probability(ratio));
 }
 
 double DupuyModel::expected_duration_days(double total_personnel, int era) const {

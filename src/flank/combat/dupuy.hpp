@@ -10,7 +10,7 @@
 //   attacker win probability     σ(β0 + β1·ln R)                         (logistic link)
 //   casualty fraction per day    att: exp(ca0 + ca_size·ln(N_att/1e4)) · R^(−ea)
 //                                def: exp(cd0 + cd_size·ln(N_def/1e4)) · R^(+ed)
-//   advance rate (km/day)        max(0, v0 + v1·ln R) × terrain advance factor
+//   advance rate (km/day)        max(0, v0 + v1·P(win | R)) × terrain advance factor
 //   expected battle length (days) exp(δ0 + δ1·ln((N_att+N_def)/1e4))  (history validation only)
 // The free parameters are fitted on CDB90 (flank validate --refit) and stored, with their
 // provenance and cross-validated metrics, in data/calibration/dupuy.yaml; make_model("dupuy")
