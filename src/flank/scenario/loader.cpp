@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -577,6 +579,26 @@ bool valid_iso8601(std::string_view t) {
          t[i + 3] == ':' && number(i + 4, 2, 0, 59);
 }
 
+// Embedded files never change, so each is parsed once per process: sweeps that load many
+// variants of a built-in with different overrides then skip yaml-cpp, most of a load's time.
+Node parse_text(const Text& text, DiagnosticSink& sink) {
+  if (!text.embedded) return doc::parse(text.text, text.label, sink);
+  static std::mutex mutex;
+  static std::map<std::string, Node> cache;
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = cache.find(text.key); it != cache.end()) return it->second;
+  }
+  DiagnosticSink local;
+  Node root = doc::parse(text.text, text.label, local);
+  for (const auto& d : local.diagnostics()) sink.add(d);
+  if (local.empty()) {
+    const std::lock_guard lock(mutex);
+    cache.emplace(text.key, root);
+  }
+  return root;
+}
+
 // Parses `text` and, when it has `extends:`, the chain below it, returning the merged tree.
 Node resolve(const Text& text, std::vector<std::string>& chain, DiagnosticSink& sink) {
   if (const std::size_t bad = invalid_utf8_at(text.text); bad != std::string_view::npos) {
@@ -591,7 +613,7 @@ Node resolve(const Text& text, std::vector<std::string>& chain, DiagnosticSink& 
              std::string("the file is not valid UTF-8 (byte ") + byte + "); save it as UTF-8");
     return Node{};
   }
-  Node root = doc::parse(text.text, text.label, sink);
+  Node root = parse_text(text, sink);
   if (!root.is_map()) return root;
   const auto it = std::find_if(root.map.begin(), root.map.end(),
                                [](const doc::Entry& e) { return e.key == "extends"; });
