@@ -204,6 +204,7 @@ try {
       if (n > bestCount) [best, bestCount] = [k, n];
     });
     await setFrame(best);
+    await page.evaluate(() => window.flank.map.zoomTo(["suwalki", "vilnius", "hrodna"], 1.7));
     await page.locator('svg.map path.region[data-region="suwalki"]').dispatchEvent("click");
     await page.screenshot({ path: join(artifacts, "map.png") });
   });

@@ -495,6 +495,14 @@ export function createMap(root, timeline, { scenario } = {}) {
   render(0, false);
   return {
     setFrame: (i) => render(i, false),
+    // Centres the view on the mean position of the given regions, at zoom factor k.
+    zoomTo(ids, k) {
+      const at = ids.map((id) => t.regions.findIndex((r) => r.id === id)).filter((i) => i >= 0).map((i) => pts[i]);
+      if (!at.length) return;
+      const x = d3.mean(at, (p) => p[0]);
+      const y = d3.mean(at, (p) => p[1]);
+      svg.call(zoom.transform, d3.zoomIdentity.translate(WIDTH / 2, HEIGHT / 2).scale(k).translate(-x, -y));
+    },
     get frame() {
       return current;
     },
@@ -535,8 +543,8 @@ function legendMarkup() {
     <div class="legend-grid">
       <div class="swatch" style="background:${RED};opacity:.55"></div><span>Red control</span>
       <div class="swatch" style="background:${BLUE};opacity:.55"></div><span>Blue control</span>
-      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road via-baltica" stroke-width="4"/></svg><span>Via Baltica / motorway</span>
-      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road" stroke-width="2"/></svg><span>Road</span>
+      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road via-baltica" stroke-width="4"/></svg><span>Via Baltica (E67)</span>
+      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road" stroke-width="2.6"/></svg><span>Road (width: class)</span>
       <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link rail"/></svg><span>Railway</span>
       <svg width="30" height="22" viewBox="-15 -11 30 22"><path class="engagement" d="${d3.symbol(d3.symbolStar, 160)()}"/></svg><span>Engagement (last 6 h)</span>
       <svg width="30" height="22" viewBox="-15 -11 30 22"><path class="objective-star" d="${d3.symbol(d3.symbolStar, 70)()}"/></svg><span>Objective region</span>
@@ -544,5 +552,5 @@ function legendMarkup() {
     <div class="legend-units">${cats
       .map((c) => `<div>${sym("blue", c)}${sym("red", c)}<span>${CATEGORY_LABEL[c]}</span></div>`)
       .join("")}</div>
-    <p class="small">Blue rectangle: NATO (friendly); red diamond: Russia/Belarus (hostile). Symbol size follows strength.</p>`;
+    <p class="small">Blue rectangle: NATO (friendly); red diamond: Russia/Belarus (hostile). Symbol size follows strength; faded: broken. <b>×n</b>: a pile of n units.</p>`;
 }
