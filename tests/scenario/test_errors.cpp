@@ -76,6 +76,24 @@ TEST(ScenarioErrors, SecondYamlDocumentIsAnError) {
   EXPECT_EQ(ds[0].where.line, position_of(text, "id: other").first);
 }
 
+TEST(ScenarioErrors, StartMustBeARealIsoDate) {
+  for (const char* bad : {"2023-13-45", "2023-02-29T00:00:00Z", "15.07.2023", "2023-07-15T25:00"})
+    expect_error(replaced(kSmallScenario, "2023-07-15T00:00:00Z", bad), bad, "start", "ISO 8601");
+  for (const char* good : {"2024-02-29", "2023-07-15T06:30:00+02:00", "2023-07-15 06:30"})
+    EXPECT_TRUE(diagnostics_of(replaced(kSmallScenario, "2023-07-15T00:00:00Z", good)).empty())
+        << good;
+}
+
+TEST(ScenarioErrors, InvalidUtf8IsLocated) {
+  const std::string text = replaced(kSmallScenario, "name: Bravo", "name: Br\xE9vo");
+  const auto ds = diagnostics_of(text);
+  ASSERT_EQ(ds.size(), 1u) << all(ds);
+  EXPECT_NE(ds[0].message.find("not valid UTF-8 (byte 0xE9)"), std::string::npos) << all(ds);
+  const auto [line, column] = position_of(text, "\xE9");
+  EXPECT_EQ(ds[0].where.line, line);
+  EXPECT_EQ(ds[0].where.column, column);
+}
+
 TEST(ScenarioErrors, DuplicateKey) {
   const std::string text =
       replaced(kSmallScenario, "  step_hours: 2\n", "  step_hours: 2\n  step_hours: 3\n");
