@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -31,6 +30,7 @@ struct Options {
   bool markdown = false;
   std::string factors;  // comma-separated CDB90 CEV factors for --refit
   std::string write_calibration;
+  std::string predictions;  // CSV of per-battle predictions ('-' = stdout)
 };
 
 std::string shell_line(const char* cmd) {
@@ -194,11 +194,37 @@ int run(const Options& o) {
     const std::time_t now = std::time(nullptr);
     std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
     const std::string commit = shell_line("git rev-parse --short HEAD 2>/dev/null");
-    std::ofstream out(o.write_calibration);
-    if (!out) throw std::runtime_error("cannot write " + o.write_calibration);
-    out << flank::combat::calibration_yaml(final_fit, r, o.file, date, commit);
+    flank::write_file_atomically(
+        o.write_calibration, flank::combat::calibration_yaml(final_fit, r, o.file, date, commit));
   }
 
+  if (!o.predictions.empty()) {
+    // Per-battle predictions from the shipped calibration (or, with --refit, the full-data
+    // fit): the tool's use on new battles, which may have no outcome columns at all.
+    const flank::combat::DupuyModel model(o.refit ? flank::combat::fit_calibration(battles, options)
+                                                  : shipped);
+    std::ostringstream csv;
+    csv << "id,force_ratio,p_attacker_wins,att_casualty_fraction,def_casualty_fraction,"
+           "advance_km_per_day,expected_duration_days\n";
+    for (const auto& b : battles) {
+      const auto p = flank::combat::predict(model, b);
+      csv << b.id;
+      if (p.valid) {
+        char line[256];
+        std::snprintf(line, sizeof line, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", p.force_ratio,
+                      p.win_probability, p.att_fraction, p.def_fraction, p.advance_km_per_day,
+                      p.duration_days);
+        csv << line;
+      } else {
+        csv << ",,,,,,\n";
+      }
+    }
+    if (o.predictions == "-") {
+      std::fputs(csv.str().c_str(), stdout);
+      return 0;
+    }
+    flank::write_file_atomically(o.predictions, csv.str());
+  }
   const DivisionRule rule =
       division_rule(o.refit ? flank::combat::fit_calibration(battles, options) : shipped);
   if (o.json) {
@@ -259,6 +285,9 @@ flank::cli::Register reg{
                            "shipped calibration's)");
        battles->add_option("--write-calibration", o->write_calibration,
                            "with --refit: write the full-data fit and CV metrics as YAML");
+       battles->add_option("--predictions", o->predictions,
+                           "write per-battle predictions as CSV to FILE ('-' = stdout, instead "
+                           "of the scores)");
        battles->add_flag("--json", o->json, "Print JSON");
        battles->add_flag("--markdown", o->markdown, "Print Markdown tables");
        return [o] { return run(*o); };

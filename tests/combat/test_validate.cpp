@@ -108,6 +108,44 @@ TEST(Validate, CliJsonHasDocumentedMembers) {
   EXPECT_TRUE(j["advance"]["km_per_day"]["median_abs_error"].is_number());
 }
 
+std::string run(const std::string& args) {
+  std::string out;
+  FILE* p = popen((std::string(FLANK_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << out;
+  return out;
+}
+
+TEST(Validate, CliScoresAndPredictsFlankFormatTables) {
+  // Three battles in flank's format: the stronger, surprising attacker should be favoured.
+  const std::string path = testing::TempDir() + "flank_battles.csv";
+  {
+    FILE* f = fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs(
+        "id,year,att_strength,def_strength,att_tanks,def_tanks,def_posture,terrain,weather,"
+        "surprise,air_superiority,cev,winner,att_casualties,def_casualties,duration_days,"
+        "km_advanced\n"
+        "strong,1944,60000,15000,300,40,hasty,open,dry,2,1,1.5,attacker,2000,5000,3,30\n"
+        "weak,1944,15000,30000,20,100,fortified,urban,wet,0,-1,0.8,defender,4000,800,2,-1\n"
+        "unknown,1944,20000,20000,,,,,,,,,,,,,\n",
+        f);
+    fclose(f);
+  }
+  const auto j = nlohmann::json::parse(run("validate battles " + path + " --format flank --json"));
+  EXPECT_EQ(j["battles"], 3);
+  EXPECT_EQ(j["winner"]["n"], 2);
+  const std::string csv = run("validate battles " + path + " --predictions -");
+  const auto rows = history::CsvTable::parse(csv, "predictions");
+  ASSERT_EQ(rows.rows(), 3u);
+  const int p = rows.column("p_attacker_wins");
+  EXPECT_GT(rows.required(0, p), 0.8);
+  EXPECT_LT(rows.required(1, p), 0.2);
+  EXPECT_GT(rows.required(2, p), 0.0);
+  EXPECT_LT(rows.required(2, p), 1.0);
+}
+
 TEST(Validate, CliRejectsBadInputWithExitStatus2) {
   const std::string cmd = std::string(FLANK_BINARY) +
                           " validate battles data/history/ardennes_daily_wiper2000.csv --format "
