@@ -25,7 +25,8 @@ export function createDashboard(root, summary) {
           )
           .join("")}</tbody></table></section>
       <section class="card wide"><h3>Probability achieved by day (95 % Wilson band)</h3><div class="chart prob"></div></section>
-      <section class="card"><h3>Time to objective (replications per 12 h)</h3><div class="chart hist"></div></section>
+      <section class="card"><h3>Time to objective (replications per 12 h)</h3><div class="chart hist"></div>
+        <h3>Personnel lost by unit category (mean)</h3><div class="chart categories"></div></section>
       <section class="card"><h3>Personnel lost by side (mean, 5–95 %)</h3><div class="chart losses"></div>
         <h3>Objective-value share held</h3><div class="chart territory"></div>
         <h3>Escalation flags</h3><div class="escalation"></div></section>
@@ -91,7 +92,7 @@ export function createDashboard(root, summary) {
       ? Plot.plot({
           width: 540,
           height: 150,
-          marginLeft: 50,
+          marginLeft: 80,
           x: { label: "Personnel", grid: true },
           y: { label: null },
           color: sideColour,
@@ -123,6 +124,26 @@ export function createDashboard(root, summary) {
           ],
         })
       : emptyNote("No territory data."),
+  );
+  const categories = (s.lossesByCategory ?? [])
+    .filter((d) => d.personnel_mean > 0)
+    .map((d) => ({ side: sideLabel(d.side), category: String(d.category).replaceAll("_", " "), value: d.personnel_mean }));
+  root.querySelector(".categories").append(
+    categories.length
+      ? Plot.plot({
+          width: 540,
+          height: 60 + 22 * new Set(categories.map((d) => d.category)).size * 2,
+          marginLeft: 110,
+          x: { label: "Personnel", grid: true },
+          fy: { label: null, axis: "left" },
+          color: { ...sideColour, legend: true },
+          marks: [
+            Plot.barX(categories, { x: "value", y: "side", fy: "category", fill: "side", fillOpacity: 0.75 }),
+            Plot.ruleX([0]),
+          ],
+          y: { axis: null },
+        })
+      : emptyNote("No losses by category in this summary."),
   );
   const esc = s.escalation;
   root.querySelector(".escalation").innerHTML = esc.length

@@ -421,6 +421,7 @@ export function createMap(root, timeline, { scenario } = {}) {
 
   function selectUnit(i) {
     selected = { kind: "unit", index: i };
+    regionPaths.classed("selected", false);
     const u = t.units[i];
     const s = t.frames[current].units[i] ?? {};
     const where = s.region >= 0 ? t.regions[s.region]?.name : "not in theatre yet";
@@ -435,6 +436,7 @@ export function createMap(root, timeline, { scenario } = {}) {
 
   function selectRegion(i) {
     selected = { kind: "region", index: i };
+    regionPaths.classed("selected", (d) => d.index === i);
     const r = t.regions[i];
     const f = t.frames[current];
     const present = t.units.filter((u, k) => f.units[k]?.region === i && f.units[k]?.strength > 0);
