@@ -175,8 +175,12 @@ int run(const PlanCliOptions& opt) {
     extra["target"] = target.text;
     extra["budget"] = po.budget >= 1e300 ? Json(nullptr) : Json(po.budget);
     Json cands = Json::array();
-    for (const auto& c : file.candidates)
-      cands.push_back({{"id", c.id}, {"unit", c.unit}, {"start", c.start}, {"cost", c.cost}});
+    for (const auto& c : file.candidates) {
+      std::string start = c.start;
+      if (const auto* s = c.define.is_map() ? c.define.find("start") : nullptr; start.empty() && s)
+        start = s->scalar;
+      cands.push_back({{"id", c.id}, {"unit", c.unit}, {"start", start}, {"cost", c.cost}});
+    }
     extra["candidates"] = cands;
     extra["best"] = result.best ? posture_json(file.candidates, *result.best) : Json(nullptr);
     Json frontier = Json::array();

@@ -1,0 +1,297 @@
+#include "flank/analysis/findings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "flank/analysis/design.hpp"
+#include "flank/analysis/metrics.hpp"
+#include "flank/analysis/study_export.hpp"
+#include "flank/scenario/loader.hpp"
+
+namespace flank::analysis {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string scenario_label(const std::string& ref) {
+  static const std::map<std::string, std::string> names = [] {
+    std::map<std::string, std::string> m;
+    for (const auto& b : builtin_scenarios()) m["builtin:" + b.id] = b.name;
+    return m;
+  }();
+  if (ref.empty()) return "built-in scenario";
+  const auto it = names.find(ref);
+  return it == names.end() ? ref : it->second;
+}
+
+std::string short_label(const std::string& ref) {
+  return ref.starts_with("builtin:") ? ref.substr(8) : ref.empty() ? "eastern-flank-2023" : ref;
+}
+
+std::string describe(const std::string& name) {
+  const Metric m = parse_metric(name);
+  switch (m.kind) {
+    case Metric::Kind::ObjectiveBy:
+      return std::isfinite(m.hours)
+                 ? fmt::format("P({} by day {})", m.item, static_cast<int>(m.hours / 24))
+                 : fmt::format("P({} within the horizon)", m.item);
+    case Metric::Kind::BeforeReinforcements:
+      return fmt::format("P({} before Blue's main reinforcements)", m.item);
+    case Metric::Kind::HoursQuantile:
+      return fmt::format("{} % quantile of hours to {} (never = horizon)",
+                         static_cast<int>(std::lround(m.q * 100)), m.item);
+    case Metric::Kind::Territory:
+      return fmt::format("{} share of territory, day {}", m.side == 0 ? "Red" : "Blue",
+                         kTerritoryDays[m.day_index]);
+    case Metric::Kind::PersonnelLost:
+      return fmt::format("{} personnel lost (mean)", m.side == 0 ? "Red" : "Blue");
+    case Metric::Kind::EscalationAny:
+      return "P(any escalation flag)";
+    case Metric::Kind::Escalation:
+      return fmt::format("P(escalation: {})", m.item);
+  }
+  return name;
+}
+
+bool is_probability(const std::string& name) {
+  return parse_metric(name).is_probability();
+}
+bool is_hours(const std::string& name) {
+  return parse_metric(name).kind == Metric::Kind::HoursQuantile;
+}
+
+std::string value_text(const std::string& metric, double v, double lo, double hi) {
+  if (is_probability(metric))
+    return fmt::format("{:.1f} % [{:.1f}, {:.1f}]", 100 * v, 100 * lo, 100 * hi);
+  if (is_hours(metric)) return fmt::format("{:.0f} h ({:.1f} d)", v, v / 24);
+  return fmt::format("{:.0f} [{:.0f}, {:.0f}]", v, lo, hi);
+}
+
+std::string diff_text(const std::string& metric, double d, double lo, double hi) {
+  if (is_probability(metric))
+    return fmt::format("{:+.1f} pts [{:+.1f}, {:+.1f}]", 100 * d, 100 * lo, 100 * hi);
+  if (is_hours(metric)) return fmt::format("{:+.0f} h", d);
+  return fmt::format("{:+.0f} [{:+.0f}, {:+.0f}]", d, lo, hi);
+}
+
+std::string significance(double lo, double hi) {
+  return lo > 0 || hi < 0 ? " **" : "";
+}
+
+const store::MetricRow* find_metric(const store::PointResult& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::string first_comment_block(const std::string& yaml) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < yaml.size() && yaml[pos] == '#') {
+    const auto end = yaml.find('\n', pos);
+    std::string line = yaml.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
+    if (!line.empty() && line[0] == ' ') line.erase(0, 1);
+    // Indented lines are usage examples, not description.
+    if (!line.starts_with("  ")) out += line + "\n";
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+void study_header(std::string& md, const store::Study& s) {
+  md += fmt::format("\n## {} (study {})\n\n", s.name, s.id);
+  const std::string about = first_comment_block(s.design_yaml);
+  if (!about.empty()) md += about + "\n";
+  md += fmt::format("Scenario {} (`{}`, hash `{}`), seed {}, {} replications per point{}.\n\n",
+                    scenario_label(s.scenario), short_label(s.scenario), s.scenario_hash, s.seed,
+                    s.replications, s.kind == "plan" ? " in the first batch" : "");
+}
+
+void render_variants(std::string& md, store::Store& db, const store::Study& s,
+                     const std::vector<std::string>& outputs) {
+  const auto comparisons = compare_variants(db, s.id);
+  md += "Scenarios:\n\n";
+  md += fmt::format("- `{}` (baseline): {}\n", short_label(s.scenario), scenario_label(s.scenario));
+  for (const auto& p : db.points(s.id))
+    if (p.role == "variant")
+      md += fmt::format("- `{}`: {}\n", short_label(p.scenario), scenario_label(p.scenario));
+  md +=
+      "\nEach variant against the baseline on the same replications (common random numbers). "
+      "Intervals: Wilson 95 % for probabilities, normal 95 % for means; the difference is "
+      "paired over replications. ** marks a difference whose interval excludes zero.\n";
+  for (const auto& metric : outputs) {
+    md += fmt::format(
+        "\n**{}** (`{}`)\n\n| scenario | value | difference from baseline |\n"
+        "|---|---|---|\n",
+        describe(metric), metric);
+    bool base_done = false;
+    for (const auto& c : comparisons) {
+      if (c.metric != metric) continue;
+      if (!base_done) {
+        md += fmt::format("| {} (baseline) | {} | |\n", short_label(s.scenario),
+                          value_text(metric, c.baseline, c.baseline_lo, c.baseline_hi));
+        base_done = true;
+      }
+      md += fmt::format("| {} | {} | {}{} |\n", short_label(c.scenario),
+                        value_text(metric, c.value, c.value_lo, c.value_hi),
+                        diff_text(metric, c.difference, c.difference_lo, c.difference_hi),
+                        is_hours(metric) ? "" : significance(c.difference_lo, c.difference_hi));
+    }
+  }
+}
+
+void render_points(std::string& md, store::Store& db, const store::Study& s,
+                   const std::vector<std::string>& outputs) {
+  const Design design = parse_design(s.design_yaml, s.name);
+  md += "| ";
+  for (const auto& f : design.factors) md += f.label + " | ";
+  for (const auto& m : outputs) md += fmt::format("{} | ", describe(m));
+  md += "\n|";
+  for (std::size_t i = 0; i < design.factors.size() + outputs.size(); ++i) md += "---|";
+  md += "\n";
+  for (const auto& p : db.points(s.id)) {
+    const auto r = db.result(s.id, p.index);
+    if (!r) continue;
+    const auto factors = Json::parse(p.factors);
+    md += "| ";
+    for (const auto& f : factors) md += fmt::format("{:g} | ", f.get<double>());
+    for (const auto& m : outputs) {
+      const auto* v = find_metric(*r, m);
+      md += (v ? value_text(m, v->value, v->lo, v->hi) : "") + " | ";
+    }
+    md += "\n";
+  }
+}
+
+void render_sensitivity(std::string& md, store::Store& db, const store::Study& s) {
+  const auto results = sensitivity(db, s.id);
+  md +=
+      "First-order (S1) and total (ST) Sobol indices: Saltelli (2010) and Jansen estimators, "
+      "95 % bootstrap intervals over the base samples. Each design point is itself a Monte "
+      "Carlo estimate, so its sampling noise inflates the variance and the indices are "
+      "approximate. Tornado: each factor at its low and high end, the others at base.\n";
+  for (const auto& r : results) {
+    md += fmt::format("\n**{}** (`{}`), output variance {:.4g}\n\n", describe(r.metric), r.metric,
+                      r.indices.variance);
+    if (r.indices.variance <= 0) {
+      md += "The output did not vary over the design: no factor matters for it here.\n";
+      continue;
+    }
+    std::vector<std::size_t> order(r.factors.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+      return r.indices.total[a].value > r.indices.total[b].value;
+    });
+    md += "| rank | factor | S1 | ST |\n|---|---|---|---|\n";
+    int rank = 0;
+    for (auto i : order)
+      md += fmt::format("| {} | {} | {:.2f} [{:.2f}, {:.2f}] | {:.2f} [{:.2f}, {:.2f}] |\n", ++rank,
+                        r.factors[i], r.indices.first[i].value, r.indices.first[i].lo,
+                        r.indices.first[i].hi, r.indices.total[i].value, r.indices.total[i].lo,
+                        r.indices.total[i].hi);
+    if (r.has_tornado) {
+      md += fmt::format(
+          "\nTornado (base {}):\n\n| factor | low → output | high → output | swing |\n"
+          "|---|---|---|---|\n",
+          value_text(r.metric, r.tornado.base_output, r.tornado.base_output,
+                     r.tornado.base_output));
+      const bool prob = is_probability(r.metric);
+      for (const auto& b : r.tornado.bars)
+        md += fmt::format(
+            "| {} | {:g} → {} | {:g} → {} | {} |\n", b.factor, b.low_setting,
+            prob ? fmt::format("{:.1f} %", 100 * b.output_at_low)
+                 : fmt::format("{:.0f}", b.output_at_low),
+            b.high_setting,
+            prob ? fmt::format("{:.1f} %", 100 * b.output_at_high)
+                 : fmt::format("{:.0f}", b.output_at_high),
+            prob ? fmt::format("{:.1f} pts", 100 * b.swing()) : fmt::format("{:.0f}", b.swing()));
+    }
+  }
+}
+
+void render_plan(std::string& md, const store::Study& s) {
+  const Json extra = Json::parse(s.extra);
+  md += fmt::format(
+      "Target `{}`, budget {}, search {}, {} replications in all. A posture meets "
+      "the target only when the upper end of its Wilson 95 % interval is at or "
+      "below it; postures near the line got more replications.\n\n",
+      extra.value("target", ""),
+      extra["budget"].is_null() ? "none" : fmt::format("{:g}", extra["budget"].get<double>()),
+      extra.value("method", ""), extra.value("replications_run", 0));
+  const auto posture = [](const Json& p) {
+    std::string ids;
+    for (const auto& id : p["chosen"]) ids += (ids.empty() ? "" : " + ") + id.get<std::string>();
+    return ids.empty() ? std::string("(nothing added)") : ids;
+  };
+  if (extra["best"].is_null()) {
+    md += "**No posture within the budget meets the target.**\n\n";
+  } else {
+    const auto& b = extra["best"];
+    md += fmt::format(
+        "**Cheapest posture meeting the target:** {} — cost {:g}, risk {:.1f} % "
+        "[{:.1f}, {:.1f}] over {} replications.\n\n",
+        posture(b), b["cost"].get<double>(), 100 * b["risk"]["p"].get<double>(),
+        100 * b["risk"]["lo"].get<double>(), 100 * b["risk"]["hi"].get<double>(),
+        b["replications"].get<std::uint64_t>());
+  }
+  md +=
+      "Cost–risk frontier (each step buys a lower estimated risk):\n\n"
+      "| cost | risk | replications | posture |\n|---|---|---|---|\n";
+  for (const auto& p : extra["frontier"])
+    md += fmt::format("| {:g} | {:.1f} % [{:.1f}, {:.1f}] | {} | {} |\n", p["cost"].get<double>(),
+                      100 * p["risk"]["p"].get<double>(), 100 * p["risk"]["lo"].get<double>(),
+                      100 * p["risk"]["hi"].get<double>(), p["replications"].get<std::uint64_t>(),
+                      posture(p));
+  md += "\nCandidates:\n\n| id | unit | start | cost |\n|---|---|---|---|\n";
+  for (const auto& c : extra["candidates"])
+    md += fmt::format("| {} | {} | {} | {:g} |\n", c["id"].get<std::string>(),
+                      c["unit"].get<std::string>().empty() ? "(new)" : c["unit"].get<std::string>(),
+                      c["start"].get<std::string>(), c["cost"].get<double>());
+}
+
+}  // namespace
+
+std::string findings_markdown(store::Store& db, const std::string& store_label) {
+  std::string md =
+      "# Findings\n\n"
+      "Generated by `flank findings` from the results store `" +
+      store_label +
+      "` (see `scripts/gen-findings.sh`, which runs every study with modest replication counts "
+      "and regenerates this file). Do not edit by hand. Every number below is a Monte Carlo "
+      "estimate of the model in this repository, with its 95 % interval; it is only as good "
+      "as the scenario's assumptions (docs/scenario-format.md, scenarios/).\n";
+  // The newest finished study of each name, in order of first appearance.
+  std::vector<store::Study> chosen;
+  for (const auto& s : db.studies()) {
+    if (s.status != "done") continue;
+    auto it = std::find_if(chosen.begin(), chosen.end(), [&](auto& c) { return c.name == s.name; });
+    if (it != chosen.end())
+      *it = s;
+    else
+      chosen.push_back(s);
+  }
+  if (chosen.empty()) md += "\nNo finished studies in the store.\n";
+  for (const auto& s : chosen) {
+    study_header(md, s);
+    if (s.kind == "plan") {
+      render_plan(md, s);
+      continue;
+    }
+    const auto outputs = Json::parse(s.outputs).get<std::vector<std::string>>();
+    const Design design = parse_design(s.design_yaml, s.name);
+    if (!design.variants.empty() && design.factors.empty())
+      render_variants(md, db, s, outputs);
+    else if (design.kind == DesignKind::Saltelli)
+      render_sensitivity(md, db, s);
+    else
+      render_points(md, db, s, outputs);
+  }
+  return md;
+}
+
+}  // namespace flank::analysis
