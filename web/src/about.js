@@ -29,12 +29,19 @@ export function createAbout(root, { scenario, validation, summary }) {
         ${sc.hash ? `<tr><th>Scenario hash</th><td><code>${escapeHtml(sc.hash)}</code></td></tr>` : ""}
         ${sc.counts ? Object.entries(sc.counts).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("") : ""}
       </table></section>
-    <section class="card wide"><h3>Assumptions</h3>${
+    <section class="card wide"><h3>Assumptions (${assumptions.length})</h3>
+      <p class="small">Every <code>source:</code> in the scenario that states a modelling judgement rather than a published figure, with where it applies.</p>${
       assumptions.length
-        ? `<ul class="assumptions">${assumptions.map((a) => `<li>${typeof a === "string" ? escapeHtml(a) : valueMarkup(a)}</li>`).join("")}</ul>`
+        ? `<table class="assumptions"><tbody>${assumptions
+            .map((a) =>
+              typeof a === "string"
+                ? `<tr><td colspan="2">${escapeHtml(a)}</td></tr>`
+                : `<tr><th><code>${escapeHtml(a.path ?? "")}</code></th><td>${escapeHtml(a.text ?? JSON.stringify(a))}</td></tr>`,
+            )
+            .join("")}</tbody></table>`
         : `<p class="small">The scenario lists no separate assumptions; modelling choices are marked "assumption:" in the sources below.</p>`
     }
-      ${sc.parameters ? `<h3>Parameters</h3>${valueMarkup(sc.parameters)}` : ""}</section>
+      ${sc.parameters ? `<details><summary><b>Parameters</b></summary>${valueMarkup(sc.parameters)}</details>` : ""}</section>
     <section class="card wide"><h3>Sources (${sources.length})</h3>${
       sources.length
         ? `<table class="sources"><tbody>${sources
