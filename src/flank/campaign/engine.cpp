@@ -54,11 +54,15 @@ struct Engine::Impl {
   std::vector<UnitStatic> us;
   std::vector<AxisStatic> axes;
   std::vector<std::uint8_t> is_guard;  // [side * R + r]: side defends r against enemy axes
+  std::array<std::vector<RegionId>, kSides> guard_list;            // the same, as ascending lists
   std::vector<std::vector<std::uint8_t>> escalation_country_mask;  // per rule, per region
   double total_value = 0;
   std::vector<double> region_weight;  // objective value, or 1 each when no region has value
 
   // Scratch, sized once.
+  std::vector<double> power;  // per unit: effective power, refreshed by aggregate()
+  std::vector<std::uint32_t> region_begin, region_fill;  // fighting units by region (CSR)
+  std::vector<UnitId> region_units;
   std::vector<double> present_power;  // [side * R + r] fighting units' effective power
   std::vector<double> free_power;     // [side * R + r] units free to move
   std::vector<double> reserve_power;  // [side * R + r] free reserves (they counterattack)
@@ -73,6 +77,9 @@ struct Engine::Impl {
   std::array<int, kSides> moving_units{};
   int engagements = 0;
   std::array<double, kSides> initial_power{};
+  std::array<double, kSides> power_now{};  // Σ power0 × strength, kept up to date by lose()
+  std::vector<std::uint8_t> free;          // per unit: free to move this step
+  std::array<std::vector<UnitId>, kSides> side_units;
   std::vector<std::uint8_t> isolated_now;  // per escalation rule (Isolated kind)
 
   std::optional<RandomStream> combat_rng, air_rng, escalation_rng, movement_rng;
@@ -199,6 +206,10 @@ struct Engine::Impl {
       mark(o.to);
     }
 
+    for (int side = 0; side < kSides; ++side)
+      for (int r = 0; r < R; ++r)
+        if (is_guard[idx(side, r, R)]) guard_list[side].push_back(static_cast<RegionId>(r));
+
     escalation_country_mask.resize(E);
     for (int e = 0; e < E; ++e) {
       escalation_country_mask[e].assign(R, 0);
@@ -217,6 +228,12 @@ struct Engine::Impl {
     }
 
     present_power.assign(kSides * R, 0);
+    power.assign(U, 0);
+    free.assign(U, 0);
+    for (int u = 0; u < U; ++u) side_units[us[u].side].push_back(static_cast<UnitId>(u));
+    region_begin.assign(R + 1, 0);
+    region_fill.assign(R, 0);
+    region_units.assign(U, 0);
     free_power.assign(kSides * R, 0);
     reserve_power.assign(kSides * R, 0);
     deficit.assign(R, 0);
@@ -240,6 +257,7 @@ Engine::Engine(const Scenario& scenario, std::string_view combat_model)
   state_.units.resize(U);
   state_.regions.resize(R);
   state_.link_tokens.resize(scenario.links.size());
+  state_.link_hour.resize(scenario.links.size());
   state_.supplied.resize(kSides * R);
   state_.objective_hour.resize(impl_->O);
   state_.escalation_seen.resize(impl_->E);
@@ -315,6 +333,7 @@ struct Stepper {
     m.losses_by_category[m.us[u].side * static_cast<int>(UnitCategory::Count) + m.us[u].category] +=
         unit.personnel0 * lost;
     unit.strength -= lost;
+    m.power_now[m.us[u].side] -= unit.power0 * lost;
     if (unit.strength < 0) unit.strength = 0;
   }
 
@@ -357,9 +376,6 @@ struct Stepper {
     if (s.step == 0 || static_cast<int>((s.hour - m.dt) / 24.0) != day)
       for (int side = 0; side < kSides; ++side)
         s.air_availability[side] = m.air_rng->lognormal_factor(p().noise_sigma);
-    for (std::size_t l = 0; l < sc.links.size(); ++l)
-      s.link_tokens[l] = std::min(std::max(1.0, sc.links[l].throughput),
-                                  s.link_tokens[l] + sc.links[l].throughput * m.dt / 24.0);
   }
 
   void arrivals() {
@@ -421,29 +437,46 @@ struct Stepper {
     }
   }
 
-  void aggregate() {
+  // for_doctrine: also the power free to move; otherwise the fighting units by region.
+  void aggregate(bool for_doctrine) {
     std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
-    std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
-    std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
     std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
     m.moving_units = {0, 0};
     m.engagements = 0;
     for (int u = 0; u < m.U; ++u) {
       const auto& unit = s.units[u];
       const SideId side = m.us[u].side;
+      const double oos = p().out_of_supply_factor;
+      m.power[u] = unit.power0 * unit.strength * m.us[u].cev * m.us[u].morale *
+                   (oos + (1 - oos) * unit.supply);
       if (unit.status == UnitStatus::Moving) ++m.moving_units[side];
       if (!fighting(unit)) continue;
-      const double pw = engine.effective_power(static_cast<UnitId>(u));
+      const double pw = m.power[u];
       m.present_power[idx(side, unit.region, m.R)] += pw;
       if (unit.status == UnitStatus::Attacking && !m.under_attack[unit.region]) {
         m.under_attack[unit.region] = 1;
         ++m.engagements;
       }
     }
+    if (!for_doctrine) {
+      // Fighting units grouped by region (counting sort, ascending unit id within a region).
+      std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
+      for (int u = 0; u < m.U; ++u)
+        if (fighting(s.units[u])) ++m.region_begin[s.units[u].region + 1];
+      for (int r = 0; r < m.R; ++r) m.region_begin[r + 1] += m.region_begin[r];
+      std::copy(m.region_begin.begin(), m.region_begin.end() - 1, m.region_fill.begin());
+      for (int u = 0; u < m.U; ++u)
+        if (fighting(s.units[u]))
+          m.region_units[m.region_fill[s.units[u].region]++] = static_cast<UnitId>(u);
+      return;
+    }
+    std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
+    std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
     for (int u = 0; u < m.U; ++u) {
       const auto& unit = s.units[u];
-      if (!is_free(static_cast<UnitId>(u))) continue;
-      const double pw = engine.effective_power(static_cast<UnitId>(u));
+      m.free[u] = is_free(static_cast<UnitId>(u));
+      if (!m.free[u]) continue;
+      const double pw = m.power[u];
       m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
       if (unit.reserve && m.us[u].axis < 0)
         m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
@@ -474,12 +507,12 @@ struct Stepper {
     }
     for (int u = 0; u < m.U; ++u)
       if (m.us[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
-        m.axis_power[m.us[u].axis] += engine.effective_power(static_cast<UnitId>(u));
+        m.axis_power[m.us[u].axis] += m.power[u];
 
     for (int side = 0; side < kSides; ++side) assign_targets(static_cast<SideId>(side));
 
     for (int u = 0; u < m.U; ++u) {
-      if (!is_free(static_cast<UnitId>(u))) continue;
+      if (!m.free[u]) continue;
       auto& unit = s.units[u];
       const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
       unit.status = UnitStatus::Holding;
@@ -506,6 +539,11 @@ struct Stepper {
       }
       // A link with no stated throughput does not limit traffic.
       if (sc.links[l].throughput > 0) {
+        // Token bucket refilled lazily: throughput per day, at most one day's worth banked.
+        const double thr = sc.links[l].throughput;
+        s.link_tokens[l] =
+            std::min(std::max(1.0, thr), s.link_tokens[l] + thr * (s.hour - s.link_hour[l]) / 24.0);
+        s.link_hour[l] = s.hour;
         if (s.link_tokens[l] < 1) {
           unit.status = UnitStatus::Waiting;
           continue;
@@ -541,9 +579,9 @@ struct Stepper {
 
     // Threat to each guarded region: enemy axis power still to pass through it.
     bool any_threat = false;
-    for (int r = 0; r < m.R; ++r) {
+    for (RegionId r : m.guard_list[side]) {
       m.deficit[r] = 0;
-      if (!m.is_guard[idx(side, r, m.R)] || control(r) != side) continue;
+      if (control(r) != side) continue;
       double incoming = 0;
       for (std::size_t a = 0; a < m.axes.size(); ++a)
         if (m.axes[a].side == enemy && m.axes[a].pos[r] >= m.axis_target_index[a])
@@ -555,19 +593,18 @@ struct Stepper {
     }
 
     // Reserves already heading for a still-threatened region keep their target.
-    for (int u = 0; u < m.U; ++u) {
+    for (UnitId u : m.side_units[side]) {
       auto& unit = s.units[u];
-      if (m.us[u].side != side || m.us[u].axis >= 0 || !unit.reserve || !alive(unit.status))
-        continue;
+      if (m.us[u].axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
       if (unit.broken || unit.status == UnitStatus::Withdrawing) continue;
       const RegionId t = unit.target;
       const bool valid =
           t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0;
-      if (valid && unit.region != t) m.deficit[t] -= engine.effective_power(static_cast<UnitId>(u));
+      if (valid && unit.region != t) m.deficit[t] -= m.power[u];
     }
 
-    for (int u = 0; u < m.U; ++u) {
-      if (m.us[u].side != side || !is_free(static_cast<UnitId>(u))) continue;
+    for (UnitId u : m.side_units[side]) {
+      if (!m.free[u]) continue;
       auto& unit = s.units[u];
       if (m.us[u].axis >= 0) {
         if (s.halted[side]) {
@@ -590,9 +627,10 @@ struct Stepper {
         continue;
       }
       const RegionId t = unit.target;
-      if (t != kNone && t != unit.region && control(t) == side && m.is_guard[idx(side, t, m.R)] &&
-          m.deficit[t] != 0)
-        continue;  // keeps its assignment (already counted above)
+      // Keeps its assignment while the region is threatened: en route it was counted above,
+      // arrived it counts in the region's present power.
+      if (t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0)
+        continue;
       if (!any_threat) {
         unit.target = unit.region;
         continue;
@@ -600,8 +638,8 @@ struct Stepper {
       RegionId best = kNone;
       double best_deficit = 0;
       float best_d = std::numeric_limits<float>::infinity();
-      for (int r = 0; r < m.R; ++r) {
-        if (m.deficit[r] <= 0 || !may_enter(side, static_cast<RegionId>(r))) continue;
+      for (RegionId r : m.guard_list[side]) {
+        if (m.deficit[r] <= 0 || !may_enter(side, r)) continue;
         const float d = sc.distance(unit.region, static_cast<RegionId>(r));
         if (m.deficit[r] > best_deficit || (m.deficit[r] == best_deficit && d < best_d))
           best = static_cast<RegionId>(r), best_deficit = m.deficit[r], best_d = d;
@@ -611,7 +649,7 @@ struct Stepper {
         continue;
       }
       unit.target = best;
-      if (best != unit.region) m.deficit[best] -= engine.effective_power(static_cast<UnitId>(u));
+      if (best != unit.region) m.deficit[best] -= m.power[u];
     }
   }
 
@@ -694,13 +732,14 @@ struct Stepper {
     auto& reg = s.regions[r];
     m.attackers.clear();
     m.defenders.clear();
-    for (int u = 0; u < m.U; ++u) {
+    for (std::uint32_t k = m.region_begin[r]; k < m.region_begin[r + 1]; ++k) {
+      const UnitId u = m.region_units[k];
       const auto& unit = s.units[u];
-      if (unit.region != r || !fighting(unit)) continue;
+      if (!fighting(unit)) continue;
       if (m.us[u].side == att_side && unit.status == UnitStatus::Attacking)
-        m.attackers.push_back(static_cast<UnitId>(u));
+        m.attackers.push_back(u);
       else if (m.us[u].side == def_side)
-        m.defenders.push_back(static_cast<UnitId>(u));
+        m.defenders.push_back(u);
     }
     if (m.attackers.empty()) {
       reg.attack_depth_km = reg.attack_progress_km = 0;
@@ -710,14 +749,14 @@ struct Stepper {
     in.hours = m.dt;
     double att_adv = 0;
     for (UnitId u : m.attackers) {
-      const double pw = engine.effective_power(u);
+      const double pw = m.power[u];
       in.att_power += pw;
       in.att_personnel += s.units[u].personnel0 * s.units[u].strength;
       in.att_armour_share += pw * m.us[u].armour_share;
       att_adv += pw * m.us[u].advance_factor;
     }
     for (UnitId u : m.defenders) {
-      in.def_power += engine.effective_power(u);
+      in.def_power += m.power[u];
       in.def_personnel += s.units[u].personnel0 * s.units[u].strength;
     }
     if (in.att_power > 0) {
@@ -799,12 +838,11 @@ struct Stepper {
     }
   }
 
-  double power_lost_fraction(SideId side) const {
-    if (m.initial_power[side] <= 0) return 0;
-    double now = 0;
-    for (int u = 0; u < m.U; ++u)
-      if (m.us[u].side == side) now += s.units[u].power0 * s.units[u].strength;
-    return 1.0 - now / m.initial_power[side];
+  std::array<double, kSides> power_lost_fractions() const {
+    std::array<double, kSides> lost{};
+    for (int side = 0; side < kSides; ++side)
+      lost[side] = m.initial_power[side] > 0 ? 1.0 - m.power_now[side] / m.initial_power[side] : 0;
+    return lost;
   }
 
   bool connected(SideId side, const std::vector<RegionId>& from, const std::vector<RegionId>& to) {
@@ -816,9 +854,8 @@ struct Stepper {
 
   void after_step() {
     const double hour_end = s.hour + m.dt;
-    std::array<double, kSides> lost{};
+    const std::array<double, kSides> lost = power_lost_fractions();
     for (int side = 0; side < kSides; ++side) {
-      lost[side] = power_lost_fraction(static_cast<SideId>(side));
       if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
           lost[side] > sc.doctrine[side].halt_loss_fraction) {
         s.halted[side] = true;
@@ -944,8 +981,10 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
     state_.regions[r] = RegionState{};
     state_.regions[r].control = sc.regions[r].initial_control;
   }
-  for (std::size_t l = 0; l < sc.links.size(); ++l)
+  for (std::size_t l = 0; l < sc.links.size(); ++l) {
     state_.link_tokens[l] = std::max(1.0, sc.links[l].throughput);
+    state_.link_hour[l] = 0;
+  }
   m.initial_power = {0, 0};
   m.reinforcements_hour = kNever;
   bool any_main = false;
@@ -987,6 +1026,7 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   }
   // With no main reinforcements listed, "before reinforcements" never holds.
   if (!any_main) m.reinforcements_hour = 0;
+  m.power_now = m.initial_power;
   std::fill(state_.supplied.begin(), state_.supplied.end(), 1);
   std::fill(state_.objective_hour.begin(), state_.objective_hour.end(), kNever);
   std::fill(state_.escalation_seen.begin(), state_.escalation_seen.end(), 0);
@@ -1021,10 +1061,10 @@ bool Engine::step() {
   st.decisions_and_air();
   st.arrivals();
   st.supply();
-  st.aggregate();
+  st.aggregate(true);
   st.doctrine();
   st.movement();
-  st.aggregate();
+  st.aggregate(false);
   st.combat();
   st.after_step();
   if (m.timeline) st.record_frame();
@@ -1050,8 +1090,7 @@ void Engine::finish(Outcome& out) {
   out.reinforcements_hour = arrived ? m.reinforcements_hour : kNever;
   out.territory = m.territory;
   out.personnel_lost = m.personnel_lost;
-  for (int side = 0; side < kSides; ++side)
-    out.power_lost_fraction[side] = st.power_lost_fraction(static_cast<SideId>(side));
+  out.power_lost_fraction = st.power_lost_fractions();
   out.losses_by_category.assign(m.losses_by_category.begin(), m.losses_by_category.end());
   out.escalation.resize(m.E);
   out.escalation_hour.assign(m.escalation_hour.begin(), m.escalation_hour.end());

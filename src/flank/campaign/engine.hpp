@@ -69,6 +69,7 @@ struct CampaignState {
   std::vector<UnitState> units;
   std::vector<RegionState> regions;
   std::vector<double> link_tokens;     // throughput budget: brigades that may still enter
+  std::vector<double> link_hour;       // when link_tokens was last brought up to date
   std::vector<std::uint8_t> supplied;  // [side * regions + region]
   std::array<double, kSides> air_availability{1, 1};
   std::vector<double> objective_hour;
