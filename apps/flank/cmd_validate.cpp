@@ -256,6 +256,8 @@ int run(const Options& o) {
     std::printf("%s\n", j.dump(2).c_str());
   } else if (o.markdown) {
     print_markdown(r);
+    if (!r.refit && o.file.find("cdb90_battles_flat") != std::string::npos)
+      std::printf("\nIn sample: the shipped calibration was fitted on this file.\n");
     std::printf("\n");
     print_division_rule(rule);
   } else {
