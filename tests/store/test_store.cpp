@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_model.hpp"
+#include "flank/analysis/findings.hpp"
 #include "flank/analysis/study_export.hpp"
 #include "flank/store/store.hpp"
 
@@ -177,4 +178,27 @@ outputs: [p:corridor]
   ASSERT_TRUE(r[0].has_tornado);
   EXPECT_EQ(r[0].tornado.bars[0].factor, "strong");
   EXPECT_NEAR(r[0].tornado.bars[0].swing(), 0.5, 0.06);
+}
+
+TEST(Store, FindingsRenderVariantsWithPairedDifferences) {
+  const Design design = parse_design(R"(# Worse against base.
+study: cmp
+scenario: base.yaml
+variants: [worse.yaml]
+outputs: [p:corridor, median_hours:corridor]
+)",
+                                     "v.yaml");
+  store::Store db(temp_db("findings.db"));
+  fake::FakeModel model;
+  SweepOptions o;
+  o.replications = 500;
+  Sweep sweep(design, db, model, o);
+  sweep.run();
+  const std::string md = findings_markdown(db, "test store");
+  EXPECT_NE(md.find("## cmp (study 1)"), std::string::npos) << md;
+  EXPECT_NE(md.find("Worse against base."), std::string::npos);
+  // The paired difference of about +10 points excludes zero and is flagged.
+  EXPECT_NE(md.find("| worse.yaml | "), std::string::npos) << md;
+  EXPECT_NE(md.find(" **"), std::string::npos) << md;
+  EXPECT_NE(md.find("P(corridor within the horizon)"), std::string::npos);
 }
