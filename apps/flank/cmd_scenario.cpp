@@ -196,8 +196,11 @@ flank::cli::Register reg{
            return flank::cli::kExitOk;
          }
          if (list->parsed()) {
-           for (const auto& b : flank::builtin_scenarios())
-             std::printf("%-32s %-50s builtin:%s\n", b.id.c_str(), b.name.c_str(), b.id.c_str());
+           const auto list = flank::builtin_scenarios();
+           int width = 0;
+           for (const auto& b : list) width = std::max(width, static_cast<int>(b.id.size()) + 8);
+           for (const auto& b : list)
+             std::printf("%-*s  %s\n", width, ("builtin:" + b.id).c_str(), b.name.c_str());
            return flank::cli::kExitOk;
          }
          if (dump->parsed()) {

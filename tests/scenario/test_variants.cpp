@@ -159,6 +159,16 @@ TEST(Extends, BuiltinBase) {
   EXPECT_NE(s.hash, duel.hash);
 }
 
+TEST(Extends, EmbeddedFileExtendsRelativePath) {
+  const Scenario duel = load_scenario("builtin:test-duel");
+  const Scenario s = load_scenario("builtin:test-duel-short");
+  EXPECT_EQ(s.name, "Test duel, two days");
+  EXPECT_DOUBLE_EQ(s.params.horizon_days, 2);
+  EXPECT_DOUBLE_EQ(s.params.step_hours, duel.params.step_hours);
+  EXPECT_EQ(s.units.size(), duel.units.size());
+  EXPECT_EQ(s.source_file, "<built-in>/scenarios/test/duel-short.yaml");
+}
+
 TEST(Overrides, NestedIdAndIndexPaths) {
   const Scenario s = load_scenario_text(
       kSmallScenario, "small.yaml",

@@ -184,7 +184,15 @@ void write_yaml(YAML::Emitter& out, const Node& n) {
       out << YAML::EndSeq;
       break;
     }
-    case Node::Kind::Map:
+    case Node::Kind::Map: {
+      // Short maps of plain values (a source, a link, a distribution) read best on one line.
+      std::size_t width = 0;
+      bool flat = true;
+      for (const auto& e : n.map) {
+        flat = flat && !e.value.is_map() && !e.value.is_seq();
+        width += e.key.size() + e.value.scalar.size() + 4;
+      }
+      if (flat && width <= 90) out << YAML::Flow;
       out << YAML::BeginMap;
       for (const auto& e : n.map) {
         out << YAML::Key << e.key << YAML::Value;
@@ -192,6 +200,7 @@ void write_yaml(YAML::Emitter& out, const Node& n) {
       }
       out << YAML::EndMap;
       break;
+    }
   }
 }
 
