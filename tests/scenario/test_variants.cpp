@@ -138,6 +138,14 @@ TEST(Extends, MissingBaseIsAnError) {
   EXPECT_NE(builtin[0].message.find("did you mean 'test-duel'"), std::string::npos);
 }
 
+TEST(Extends, FolderIsNotAScenario) {
+  TempDir dir;
+  const std::string folder = fs::path(dir.write("x.yaml", "")).parent_path().string();
+  const auto ds = diagnostics_of(folder);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_NE(ds[0].message.find("not a regular file"), std::string::npos) << ds[0].format();
+}
+
 TEST(Extends, RemovingAnAbsentItemIsAnError) {
   TempDir dir;
   dir.write("base.yaml", kSmallScenario);

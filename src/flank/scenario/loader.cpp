@@ -483,7 +483,8 @@ bool read_ref(std::string_view ref, const Text* from, Text& out, std::string& wh
   if (from && path.is_relative()) path = std::filesystem::path(from->dir) / path;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    why = "cannot open '" + path.string() + "': no such file";
+    why = "cannot open '" + path.string() +
+          "': " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
     return false;
   }
   const auto size = std::filesystem::file_size(path, ec);
