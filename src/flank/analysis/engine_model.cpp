@@ -2,8 +2,10 @@
 #include <memory>
 #include <optional>
 
+#include "flank/analysis/point_summary.hpp"
 #include "flank/analysis/sweep.hpp"
 #include "flank/mc/runner.hpp"
+#include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"
 
 namespace flank::analysis {
@@ -37,6 +39,13 @@ class EngineModel final : public PointModel {
     config.on_outcome = [&](const Outcome& o) { outcomes.push_back(o); };
     mc::run(s, config);
     return outcomes;
+  }
+
+  std::string summary_json(const DesignPoint& point, std::uint64_t seed,
+                           std::span<const Outcome> outcomes) override {
+    auto j = report::summary_json(summarise(scenario(point), seed, outcomes), report::RunInfo{});
+    j.erase("run_info");  // the store's exports keep run information in one place
+    return j.dump();
   }
 
  private:

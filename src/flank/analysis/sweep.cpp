@@ -103,6 +103,11 @@ std::string point_summary_json(const PointInfo& info, std::span<const Outcome> o
   return j.dump();
 }
 
+std::string PointModel::summary_json(const DesignPoint& point, std::uint64_t,
+                                     std::span<const Outcome> outcomes) {
+  return point_summary_json(info(point), outcomes);
+}
+
 Sweep::Sweep(const Design& design, store::Store& store, PointModel& model,
              const SweepOptions& options)
     : design_(design), store_(store), model_(model), options_(options), points_(expand(design)) {
@@ -219,7 +224,7 @@ void Sweep::finish() {
     store::PointResult r;
     r.replications = n;
     r.layout = layout_json(info);
-    r.summary = point_summary_json(info, outcomes);
+    r.summary = model_.summary_json(point, options_.seed, outcomes);
     for (const auto& m : design_.outputs) {
       const auto v = evaluate(m, info.layout, outcomes);
       r.metrics.push_back({m.name, v.value, v.lo, v.hi, v.n});

@@ -30,6 +30,11 @@ class PointModel {
   // Outcomes of replications [first, first + count), in replication order.
   virtual std::vector<Outcome> run(const DesignPoint& point, std::uint64_t seed,
                                    std::uint64_t first, std::uint64_t count) = 0;
+  // JSON summary of the point from replications [0, n) in order. The engine model writes the
+  // engine's own summary format (docs/formats.md, without run_info); the default writes the
+  // compact point_summary_json below.
+  virtual std::string summary_json(const DesignPoint& point, std::uint64_t seed,
+                                   std::span<const Outcome> outcomes);
 };
 
 // The real engine: load_scenario(point.scenario, overrides) then mc::run. Keeps the compiled
