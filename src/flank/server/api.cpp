@@ -189,6 +189,7 @@ struct Api::State {
   std::deque<std::shared_ptr<Job>> queue;
   std::uint64_t next_id = 1;
   bool stopping = false;
+  std::atomic<bool> cancel{false};  // set on shutdown: running simulations stop at the next wave
   std::vector<std::thread> workers;
 
   static const char* name(Status s) {
@@ -220,7 +221,16 @@ struct Api::State {
       bool ok = false;
       try {
         job->total = job->spec.replications;
+        const auto started = std::chrono::steady_clock::now();
         const json result = backend->run(job->spec, [&](std::uint64_t done, std::uint64_t total) {
+          // Throwing from the progress callback abandons the run between waves of
+          // replications, so neither shutdown nor a huge request can hold a worker for long.
+          if (cancel) throw std::runtime_error("the server is stopping");
+          if (std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
+              limits.max_run_seconds)
+            throw std::runtime_error("time limit of " +
+                                     std::to_string(static_cast<int>(limits.max_run_seconds)) +
+                                     " s exceeded; ask for fewer replications");
           job->done = done;
           job->total = total;
         });
@@ -349,6 +359,7 @@ Api::~Api() {
   {
     std::lock_guard lock(state_->mutex);
     state_->stopping = true;
+    state_->cancel = true;
   }
   state_->changed.notify_all();
   for (auto& t : state_->workers) t.join();

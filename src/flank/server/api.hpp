@@ -70,9 +70,10 @@ class Backend {
 struct ApiLimits {
   std::size_t max_body_bytes = 1 << 20;
   std::uint64_t max_replications = 100'000;
-  int max_running = 2;        // simulations at once
-  int max_queued = 8;         // waiting beyond that; more gets 429
-  std::size_t max_kept = 64;  // finished runs kept in memory (oldest dropped first)
+  int max_running = 2;           // simulations at once
+  int max_queued = 8;            // waiting beyond that; more gets 429
+  std::size_t max_kept = 64;     // finished runs kept in memory (oldest dropped first)
+  double max_run_seconds = 600;  // a simulation still running after this fails (checked per wave)
 };
 
 class Api {
