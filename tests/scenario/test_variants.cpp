@@ -216,6 +216,17 @@ TEST(Overrides, MissingPathNamesTheOverride) {
   }
 }
 
+TEST(Overrides, MistypedIdSuggestsTheClosest) {
+  try {
+    load_scenario_text(kSmallScenario, "small.yaml", {{"units[blue-3].cev=1"}});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(all(e).find("'units' has no item [blue-3] (did you mean [blue-1]?)"),
+              std::string::npos)
+        << all(e);
+  }
+}
+
 TEST(Overrides, ValuesAreValidatedLikeTheFile) {
   try {
     load_scenario_text(kSmallScenario, "small.yaml",

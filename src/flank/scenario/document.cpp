@@ -360,8 +360,20 @@ void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sin
           if (item.id() == s.selector) found = &item;
       }
       if (!found) {
+        // The closest id by common prefix length, a cheap hint for a mistyped unit id.
+        std::string_view closest;
+        std::size_t best = 0;
+        for (const auto& item : at->seq) {
+          const std::string_view id = item.id();
+          std::size_t common = 0;
+          while (common < id.size() && common < s.selector.size() &&
+                 id[common] == s.selector[common])
+            ++common;
+          if (common > best) best = common, closest = id;
+        }
         sink.add({label, 0, 0}, std::string(path),
-                 "'" + walked + "' has no item [" + s.selector + "]");
+                 "'" + walked + "' has no item [" + s.selector + "]" +
+                     (best >= 3 ? " (did you mean [" + std::string(closest) + "]?)" : ""));
         return;
       }
       walked += "[" + s.selector + "]";
