@@ -209,6 +209,20 @@ try {
     await page.screenshot({ path: join(artifacts, "map.png") });
   });
 
+  await check("another replication is replayed on demand", async () => {
+    const other = await api(base, `/api/runs/${started.id}/timeline?rep=2`);
+    await page.fill(".map-toolbar .rep input", "2");
+    await page.dispatchEvent(".map-toolbar .rep input", "change");
+    await page.waitForFunction(() => window.flank.timeline?.replication === 2, null, { timeout: 20000 });
+    const last = other.frames.length - 1;
+    await setFrame(last);
+    const control = await domControl();
+    assert.deepEqual(control, Object.fromEntries(other.regions.map((r, i) => [r.id, other.frames[last].control[i] === 0 ? "red" : "blue"])));
+    await page.fill(".map-toolbar .rep input", "0");
+    await page.dispatchEvent(".map-toolbar .rep input", "change");
+    await page.waitForFunction(() => window.flank.timeline?.replication === 0, null, { timeout: 20000 });
+  });
+
   await check("the dashboard's probabilities are the run's", async () => {
     await page.click('.tabs button[data-view="dashboard"]');
     const rows = await page.$$eval(".objective-table tbody tr", (trs) =>

@@ -45,11 +45,14 @@ function message(el, text) {
   el.innerHTML = `<div class="message">${escapeHtml(text)}</div>`;
 }
 
-function render({ summary, timeline, scenario, validation, sweeps }) {
-  if (timeline) {
-    state.timeline = normaliseTimeline(timeline);
-    state.map = createMap(views.map, state.timeline, { scenario });
-  }
+function showTimeline(timeline, scenario, { onReplication, replications } = {}) {
+  state.map?.stop();
+  state.timeline = normaliseTimeline(timeline);
+  state.map = createMap(views.map, state.timeline, { scenario, onReplication, replications });
+}
+
+function render({ summary, timeline, scenario, validation, sweeps, onReplication }) {
+  if (timeline) showTimeline(timeline, scenario, { onReplication, replications: summary?.replications });
   if (summary) {
     state.summary = normaliseSummary(summary);
     createDashboard(views.dashboard, state.summary);
@@ -97,7 +100,13 @@ async function served() {
           api.scenario(r.scenario ?? r.summary?.scenario?.id ?? select.value).catch(() => null),
         ]);
         if (r.scenario) select.value = r.scenario;
-        render({ summary: r.summary, timeline, scenario: scenario?.scenario ?? scenario, validation: scenario?.validation, sweeps });
+        const info = scenario?.scenario ?? scenario;
+        // Another replication of the same run, replayed on demand by the server.
+        const onReplication = async (rep) => {
+          const t = await api.timeline(runId, rep);
+          showTimeline(t, info, { onReplication, replications: r.n });
+        };
+        render({ summary: r.summary, timeline, scenario: info, validation: scenario?.validation, sweeps, onReplication });
         if (!timeline) message(views.map, "No timeline for this run.");
         state.ready = true;
         document.body.dataset.ready = "1";

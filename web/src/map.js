@@ -78,7 +78,7 @@ function isViaBaltica(link, regions, scenario) {
   return /via baltica|\bS-?61\b|\bE67\b/i.test(name) && !/old via baltica/i.test(name);
 }
 
-export function createMap(root, timeline, { scenario } = {}) {
+export function createMap(root, timeline, { scenario, onReplication, replications } = {}) {
   const t = timeline;
   root.innerHTML = `
     <div class="map-layout">
@@ -89,6 +89,7 @@ export function createMap(root, timeline, { scenario } = {}) {
           <select class="speed" aria-label="Playback speed">
             <option value="1">1 h/tick</option><option value="3" selected>3 h/tick</option><option value="6">6 h/tick</option><option value="12">12 h/tick</option>
           </select>
+          ${onReplication ? `<label class="rep" title="Replication shown">rep <input type="number" min="0" max="${(replications ?? 1) - 1}" value="${t.replication}"></label>` : ""}
           <div class="clock"><span class="hour"></span><span class="date"></span></div>
           <div class="zoom"><button class="zoom-in" title="Zoom in">+</button><button class="zoom-out" title="Zoom out">−</button><button class="zoom-reset" title="Whole theatre">⤢</button></div>
         </div>
@@ -464,6 +465,21 @@ export function createMap(root, timeline, { scenario } = {}) {
     playButton.textContent = "▶";
   }
   playButton.addEventListener("click", play);
+  root.querySelector(".rep input")?.addEventListener("change", (e) => {
+    const rep = Math.max(0, Math.floor(+e.target.value));
+    if (Number.isFinite(rep)) onReplication(rep);
+  });
+  // Space plays and pauses, the arrow keys step, when the focus is not in a form field.
+  document.onkeydown = (e) => {
+    if (root.hidden || root.closest("[hidden]") || ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName)) return;
+    if (e.key === " ") {
+      e.preventDefault();
+      play();
+    } else if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      e.preventDefault();
+      render(current + (e.key === "ArrowRight" ? 1 : -1) * +speedSelect.value, false);
+    }
+  };
   let zoomK = 1;
   const zoom = d3
     .zoom()
