@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -114,7 +115,11 @@ int make_report(const ReportOptions& o) {
   }
   data.scenario = server::scenario_info(scenario, ref, o.overrides);
   data.validation = server::validation_summary(scenario.params.combat_model);
-  if (!o.store.empty()) data.sweeps = server::sweeps_json(o.store);
+  if (!o.store.empty()) {
+    if (!std::filesystem::exists(o.store))
+      throw InputError(Diagnostic{{o.store, 0, 0}, "--store", "no such results store"});
+    data.sweeps = server::sweeps_json(o.store);
+  }
   data.title = "flank report: " + scenario.name;
   data.generated = now_iso();
   report::write_html_report(o.output, data);

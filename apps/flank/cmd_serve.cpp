@@ -4,10 +4,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <thread>
 
 #include "command.hpp"
+#include "flank/core/error.hpp"
 #include "flank/server/api.hpp"
 #include "flank/server/backend.hpp"
 
@@ -34,6 +36,12 @@ int serve(const ServeOptions& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Opening a store creates it; a mistyped --store should say so instead.
+  if (!o.store.empty() && !std::filesystem::exists(o.store))
+    throw flank::InputError(
+        flank::Diagnostic{{o.store, 0, 0},
+                          "--store",
+                          "no such results store (create one with flank sweep or flank plan)"});
   LibraryBackendOptions backend_options;
   backend_options.store_path = o.store;
   backend_options.threads = o.threads;
