@@ -54,7 +54,13 @@ export function normaliseSweeps(data) {
         p: risk.value,
         lo: risk.lo,
         hi: risk.hi,
-        label: f.label ?? (Array.isArray(f.units) ? f.units.join(" + ") : Array.isArray(f.chosen) && typeof f.chosen[0] === "string" ? f.chosen.join(" + ") : `posture ${k + 1}`),
+        label:
+          f.label ??
+          (Array.isArray(f.units)
+            ? f.units.join(" + ")
+            : Array.isArray(f.chosen) && f.chosen.every((c) => typeof c === "string")
+              ? f.chosen.join(" + ") || "no additions"
+              : `posture ${k + 1}`),
       };
     });
     return {
@@ -69,7 +75,9 @@ export function normaliseSweeps(data) {
       rows,
       sensitivity,
       frontier,
-      target: results.target,
+      // The planner states its target as text ("p:corridor <= 0.1"); the chart needs the number.
+      target: typeof results.target === "number" ? results.target : +(String(results.target ?? "").match(/([0-9]*\.?[0-9]+)\s*$/)?.[1] ?? NaN),
+      targetText: results.target,
       best: results.best,
     };
   });
@@ -118,10 +126,11 @@ export function createSweeps(root, studies) {
           width: 560,
           height: 320,
           marginLeft: 50,
-          x: { label: "Cost", grid: true },
+          marginRight: 90,
+          x: { label: "Cost", grid: true, inset: 20 },
           y: { label: "P(Red achieves the objective)", tickFormat: "%", domain: [0, 1], grid: true },
           marks: [
-            s.target != null ? Plot.ruleY([s.target], { stroke: "#d7301f", strokeDasharray: "4 3" }) : null,
+            Number.isFinite(s.target) ? Plot.ruleY([s.target], { stroke: "#d7301f", strokeDasharray: "4 3" }) : null,
             Plot.ruleX(sorted.filter((d) => d.lo != null), { x: "cost", y1: "lo", y2: "hi", stroke: "#2f6fb8" }),
             Plot.line(sorted, { x: "cost", y: "p", stroke: "#2f6fb8", curve: "step-after" }),
             Plot.dot(sorted, { x: "cost", y: "p", fill: "#2f6fb8", r: 4, title: (d) => d.label }),
@@ -162,6 +171,9 @@ function studyMarkup(s, k) {
     <h3>${escapeHtml(s.kind === "plan" ? "Plan" : "Sweep")} ${escapeHtml(s.id)}: ${escapeHtml(s.name)}</h3>
     <p class="small">${escapeHtml(s.scenario)} · ${s.replications ?? "?"} replications per point · seed ${s.seed ?? "?"} · ${escapeHtml(s.status ?? "")}</p>
     ${table}
+    ${s.kind === "plan" && s.targetText ? `<p>Target <code>${escapeHtml(s.targetText)}</code>: ${
+      s.best ? `cheapest posture meeting it: <b>${escapeHtml((s.best.chosen ?? []).join(" + ") || "no additions")}</b>, cost ${escapeHtml(s.best.cost)}, risk ${fmt("p:", triple(s.best.risk).value)} (${fmt("p:", triple(s.best.risk).lo)}–${fmt("p:", triple(s.best.risk).hi)})` : "no posture within the budget meets it"
+    }</p>` : ""}
     <div class="row">${s.sensitivity.map((x, j) => `<div class="chart tornado-${k}-${j}"></div>`).join("")}<div class="chart frontier-${k}"></div></div>
     ${sobol}
   </section>`;
