@@ -52,9 +52,9 @@ async function check(name, fn) {
   }
 }
 
-function startServer() {
+function startServer(extra = []) {
   return new Promise((resolvePort, reject) => {
-    const proc = spawn(flank, ["serve", "--port", "0", "--host", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(flank, ["serve", "--port", "0", "--host", "127.0.0.1", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`flank serve did not start: ${out}`)), 20000);
     proc.stdout.on("data", (d) => {
@@ -81,7 +81,17 @@ const profile = mkdtempSync(join(tmpdir(), "flank-browser-"));
 let server;
 let context;
 try {
-  server = await startServer();
+  // A small sweep of the test scenario, so that the sweep view has a study to show.
+  const design = join(profile, "design.yaml");
+  writeFileSync(
+    design,
+    "study: browser-sweep\nscenario: builtin:test-duel\ndesign: full_factorial\n" +
+      "factors:\n  - {path: parameters.noise_sigma, levels: [0.1, 0.3]}\noutputs: [p:take-west]\n" +
+      "replications: 40\nseed: 2\n",
+  );
+  const store = join(profile, "results.db");
+  execFileSync(flank, ["sweep", "--design", design, "--store", store, "-q"], { stdio: "inherit" });
+  server = await startServer(["--store", store]);
   const { base } = server;
 
   // One run shared by the checks: small enough to finish in a few seconds on two cores.
@@ -221,6 +231,18 @@ try {
     await page.fill(".map-toolbar .rep input", "0");
     await page.dispatchEvent(".map-toolbar .rep input", "change");
     await page.waitForFunction(() => window.flank.timeline?.replication === 0, null, { timeout: 20000 });
+  });
+
+  await check("the sweep view shows the store's study", async () => {
+    const sweeps = await api(base, "/api/sweeps");
+    const study = sweeps.studies[0];
+    await page.click('.tabs button[data-view="sweeps"]');
+    const card = page.locator(`#view-sweeps section[data-study="${study.study.id}"]`);
+    assert.match(await card.locator("h3").first().textContent(), /browser-sweep/);
+    const rows = await card.locator(".variant-table tbody tr").count();
+    assert.equal(rows, study.points.length);
+    const first = await card.locator(".variant-table tbody tr td b").first().textContent();
+    assert.equal(first, `${(100 * study.points[0].metrics["p:take-west"].value).toFixed(1)} %`);
   });
 
   await check("the dashboard's probabilities are the run's", async () => {
