@@ -384,7 +384,8 @@ struct Stepper {
       if (unit.status == UnitStatus::NotArrived && unit.arrival_hour <= s.hour) {
         const SideId side = m.us[u].side;
         RegionId entry = sc.units[u].arrival.entry;
-        if (entry == kNone || control(entry) != side) entry = nearest_own(entry, side, kNone);
+        if (entry == kNone) continue;  // no entry region: never arrives (the loader forbids it)
+        if (control(entry) != side) entry = nearest_own(entry, side, kNone);
         if (entry == kNone) continue;
         unit.region = entry;
         unit.status = UnitStatus::Holding;
