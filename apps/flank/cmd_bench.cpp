@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
 #include "flank/mc/runner.hpp"
 #include "flank/report/report.hpp"
@@ -71,7 +72,7 @@ int bench(const BenchOptions& opt) {
     if (!replaced) out.push_back(key + " signature=" + hex);
     std::ostringstream text;
     for (const auto& line : out) text << line << "\n";
-    std::ofstream(opt.signature_file) << text.str();
+    write_file_atomically(opt.signature_file, text.str());
     std::printf("recorded in %s\n", opt.signature_file.c_str());
   }
   if (opt.check) {

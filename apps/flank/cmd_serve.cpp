@@ -50,6 +50,9 @@ int serve(const ServeOptions& o) {
   httplib::Server http;
   ApiLimits limits;
   http.set_payload_max_length(limits.max_body_bytes);
+  // Without TCP_NODELAY the header and body writes of a keep-alive answer meet Nagle's algorithm
+  // and the client's delayed ACK: every request took ~40 ms (scripts/loadtest.sh).
+  http.set_tcp_nodelay(true);
   auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
     Request request;
     request.method = req.method;

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "flank/core/error.hpp"
+#include "flank/history/battles.hpp"
+#include "flank/history/csv.hpp"
 #include "flank/server/api.hpp"
 
 namespace flank {
@@ -50,6 +52,29 @@ TEST(FuzzRegression, InvalidUtf8InScenarioIdOfPostAnswersWithValidJson) {
   EXPECT_GE(response.status, 400);
   EXPECT_LT(response.status, 500);
   EXPECT_TRUE(json::accept(response.body)) << response.body;
+}
+
+// fuzz_battle_table: a CDB90 start_datetime whose first four characters are not a year made
+// std::stod throw std::invalid_argument, so `flank validate` exited 1 with "flank: stod"
+// instead of 2 with the cell's location.
+TEST(FuzzRegression, NonNumericBattleYearIsAnInputErrorAtTheCell) {
+  const std::string csv =
+      "isqno,name,stra,strd,post1,terra1,wx1,start_datetime\n"
+      "1,Somewhere,1000,900,HD,RMD,DSTTC,1944-06-06\n"
+      "2,Elsewhere,1000,900,HD,RMD,DSTTC,abcd-01-01\n";
+  const auto table = history::CsvTable::parse(csv, "battles.csv");
+  try {
+    (void)history::read_battles(table, history::BattleFormat::Cdb90);
+    ADD_FAILURE() << "no error for the year 'abcd'";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const auto& d = e.diagnostics()[0];
+    EXPECT_EQ(d.where.file, "battles.csv");
+    EXPECT_EQ(d.where.line, 3);
+    const std::size_t at = csv.find("abcd");
+    EXPECT_EQ(d.where.column, static_cast<int>(at - csv.rfind('\n', at)));
+    EXPECT_EQ(d.path, "start_datetime");
+  }
 }
 
 }  // namespace

@@ -16,12 +16,46 @@ namespace {
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw std::runtime_error(what + " '" + path + "': " + std::strerror(errno));
 }
+
+// Writes straight into an existing device, FIFO or socket (`--json /dev/null`, a named
+// pipe): renaming a temporary file over it would replace the device node itself.
+void write_in_place(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY);
+  if (fd < 0) fail("cannot open", path);
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      fail("cannot write", path);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view content) {
-  if (path == "-") {
+void write_file_atomically(const std::string& path_given, std::string_view content) {
+  if (path_given == "-") {
     std::fwrite(content.data(), 1, content.size(), stdout);
     std::fflush(stdout);
+    return;
+  }
+  // A symbolic link keeps pointing where it did: the file it names is replaced, not the link.
+  std::string path = path_given;
+  struct stat link_info {};
+  if (::lstat(path.c_str(), &link_info) == 0 && S_ISLNK(link_info.st_mode)) {
+    std::error_code ec;
+    const auto target = std::filesystem::weakly_canonical(path, ec);
+    if (!ec) path = target.string();
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+    write_in_place(path, content);
     return;
   }
   std::string tmp = path + ".tmp.XXXXXX";

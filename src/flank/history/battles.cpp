@@ -1,5 +1,7 @@
 #include "flank/history/battles.hpp"
 
+#include <charconv>
+
 namespace flank::history {
 namespace {
 
@@ -29,8 +31,17 @@ void read_cdb90_row(const CsvTable& t, std::size_t r, Battle& b) {
   auto col = [&](const char* name) { return t.column(name); };
   b.id = t.cell(r, col("isqno"));
   b.name = t.cell(r, col("name"));
-  if (const int c = col("start_datetime"); c >= 0 && t.cell(r, c).size() >= 4)
-    b.year = std::stod(t.cell(r, c).substr(0, 4));
+  if (const int c = col("start_datetime"); c >= 0 && t.cell(r, c).size() >= 4) {
+    // std::stod would throw std::invalid_argument past the InputError boundary (exit 1).
+    const std::string& date = t.cell(r, c);
+    int year = 0;
+    const auto [end, ec] = std::from_chars(date.data(), date.data() + 4, year);
+    if (ec != std::errc() || end != date.data() + 4)
+      throw InputError(
+          Diagnostic{t.where(r, c), "start_datetime",
+                     "expected a date starting with a 4-digit year, found '" + date + "'"});
+    b.year = year;
+  }
   b.att_strength = opt(t, r, col("stra"));
   b.def_strength = opt(t, r, col("strd"));
   if (std::isnan(b.att_strength)) b.att_strength = opt(t, r, col("intsta"));
