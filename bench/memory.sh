@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 FLANK=${1:-build/release/flank}
 [[ -x "$FLANK" ]] || { echo "no flank binary at $FLANK (make build, or pass its path)" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
 for n in 1000 100000; do
-  out=$( { /usr/bin/time -v "$FLANK" run -n "$n" --quiet --json /dev/null; } 2>&1 )
+  out=$( { /usr/bin/time -v "$FLANK" run -n "$n" --quiet --json "$json"; } 2>&1 )
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' <<<"$out")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<<"$out")
   awk -v n="$n" -v kb="$rss" -v w="$wall" 'BEGIN { printf "replications %7d  peak RSS %7.1f MB  wall %s\n", n, kb / 1024, w }'
