@@ -198,8 +198,8 @@ void render_sensitivity(std::string& md, store::Store& db, const store::Study& s
       md += fmt::format(
           "\nTornado (base {}):\n\n| factor | low → output | high → output | swing |\n"
           "|---|---|---|---|\n",
-          value_text(r.metric, r.tornado.base_output, r.tornado.base_output,
-                     r.tornado.base_output));
+          is_probability(r.metric) ? fmt::format("{:.1f} %", 100 * r.tornado.base_output)
+                                   : fmt::format("{:.0f}", r.tornado.base_output));
       const bool prob = is_probability(r.metric);
       for (const auto& b : r.tornado.bars)
         md += fmt::format(
