@@ -53,7 +53,10 @@ server::Api& api() {
                                                 .max_replications = 1000,
                                                 .max_running = 1,
                                                 .max_queued = 4,
-                                                .max_kept = 8});
+                                                .max_kept = 8,
+                                                .max_run_seconds = 600,
+                                                // Unlimited: the fuzzer wants every POST validated.
+                                                .max_posts_per_second = 0});
   return instance;
 }
 

@@ -43,8 +43,8 @@ for _ in $(seq 600); do
 done
 
 cat >"$work/post.lua" <<'LUA'
--- Starts small runs; beyond 2 running and 8 queued the server answers 429, which is the
--- expected back-pressure, so 202 and 429 both count as correct here.
+-- Starts small runs; past 20 run requests/s, or 2 running and 8 queued, the server answers
+-- 429, the expected back-pressure, so 202 and 429 both count as correct here.
 wrk.method = "POST"
 wrk.body = '{"scenario":"test-duel","n":10,"seed":3}'
 wrk.headers["Content-Type"] = "application/json"
@@ -56,7 +56,7 @@ response = function(status)
 end
 LUA
 cat >"$work/bad.lua" <<'LUA'
--- Invalid requests (unknown scenario key): each must be a quick 400.
+-- Invalid requests (unknown unit): a quick 400 each, or 429 past 20 run requests/s.
 wrk.method = "POST"
 wrk.body = '{"scenario":"eastern-flank-2023","n":10,"overrides":["units[nope].cev=1"]}'
 wrk.headers["Content-Type"] = "application/json"
@@ -83,7 +83,7 @@ failures=0
 measure "GET /api/scenarios" none "$base/api/scenarios"
 measure "GET /api/runs/{id} (summary)" none "$base/api/runs/$run_id"
 measure "POST /api/runs (202 or 429)" any -s "$work/post.lua" "$base/api/runs"
-measure "POST /api/runs invalid (400)" any -s "$work/bad.lua" "$base/api/runs"
+measure "POST /api/runs invalid (400/429)" any -s "$work/bad.lua" "$base/api/runs"
 
 # The server must still be healthy after the load.
 curl -sf "$base/api/scenarios" >/dev/null || { echo "loadtest: server unhealthy after load" >&2; exit 1; }

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "flank/core/error.hpp"
 #include "flank/server/api.hpp"
 #include "subprocess.hpp"
 
@@ -222,6 +223,38 @@ TEST(ServeHardening, SimulationsHaveATimeLimit) {
   const auto status = json::parse(api.handle({"GET", "/api/runs/" + id, {}, ""}).body);
   EXPECT_EQ(status["status"], "failed");
   EXPECT_NE(status["error"].get<std::string>().find("time limit"), std::string::npos) << status;
+}
+
+// Validating a run request compiles the scenario on the request thread: past the rate limit
+// the answer is 429 before any of that work.
+class InvalidBackend : public EndlessBackend {
+ public:
+  void validate(const server::RunSpec&) override {
+    ++validations;
+    throw InputError(Diagnostic{{"<override>", 0, 0}, "x", "invalid"});
+  }
+  std::atomic<int> validations{0};
+};
+
+TEST(ServeHardening, RunRequestsAreRateLimitedBeforeValidation) {
+  auto backend = std::make_shared<InvalidBackend>();
+  server::ApiLimits limits;
+  limits.max_posts_per_second = 10;  // bursts of 20
+  server::Api api(backend, limits);
+  int invalid = 0, limited = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto r = api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})"});
+    invalid += r.status == 400;
+    limited += r.status == 429;
+  }
+  // 200 requests arrive within well under a second: about 20 get through.
+  EXPECT_GE(invalid, 20);
+  EXPECT_LE(invalid, 40);
+  EXPECT_EQ(invalid + limited, 200);
+  EXPECT_EQ(backend->validations.load(), invalid);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})"}).status, 400)
+      << "the bucket refills";
 }
 
 TEST(ServeHardening, ShutdownAbandonsRunningSimulations) {

@@ -189,6 +189,9 @@ struct Api::State {
   std::deque<std::shared_ptr<Job>> queue;
   std::uint64_t next_id = 1;
   bool stopping = false;
+  // Token bucket for POST /api/runs, guarded by `mutex`.
+  double post_tokens = -1;  // -1: not started (full bucket)
+  std::chrono::steady_clock::time_point post_refill{};
   std::atomic<bool> cancel{false};  // set on shutdown: running simulations stop at the next wave
   std::vector<std::thread> workers;
 
@@ -272,7 +275,31 @@ struct Api::State {
     }
   }
 
+  // Takes one token if there is one; refills at max_posts_per_second up to twice that.
+  bool admit_post() {
+    const double rate = limits.max_posts_per_second;
+    if (!(rate > 0)) return true;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex);
+    const double burst = 2 * rate;
+    if (post_tokens < 0) {
+      post_tokens = burst;
+    } else {
+      post_tokens = std::min(
+          burst, post_tokens + rate * std::chrono::duration<double>(now - post_refill).count());
+    }
+    post_refill = now;
+    if (post_tokens < 1) return false;
+    post_tokens -= 1;
+    return true;
+  }
+
   Response start_run(const Request& request) {
+    if (!admit_post()) {
+      Response r = error_response(429, "too many run requests; retry in a second");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
     json body;
     try {
       body = json::parse(request.body);

@@ -74,6 +74,9 @@ struct ApiLimits {
   int max_queued = 8;            // waiting beyond that; more gets 429
   std::size_t max_kept = 64;     // finished runs kept in memory (oldest dropped first)
   double max_run_seconds = 600;  // a simulation still running after this fails (checked per wave)
+  // POST /api/runs compiles the scenario on the request thread; beyond this rate (with bursts
+  // of twice as many) it answers 429 before any work, so no client can keep the cores busy.
+  double max_posts_per_second = 20;
 };
 
 class Api {
