@@ -244,6 +244,7 @@ Design parse_design(std::string_view text, const std::string& file) {
         const std::string name = p.string(v.seq[i], path);
         try {
           d.outputs.push_back(parse_metric(name));
+          d.output_where.push_back(v.seq[i].where);
         } catch (const std::invalid_argument& ex) {
           p.error(v.seq[i], path, ex.what());
         }

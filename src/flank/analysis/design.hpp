@@ -65,6 +65,7 @@ struct Design {
   std::vector<Factor> factors;
   std::vector<std::string> variants;  // resolved refs
   std::vector<Metric> outputs;
+  std::vector<SourceLocation> output_where;  // where each output is written
   std::uint64_t replications = 1000;
   std::uint64_t seed = 1;
   std::uint64_t chunk = 200;

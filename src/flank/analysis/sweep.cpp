@@ -120,7 +120,22 @@ Sweep::Sweep(const Design& design, store::Store& store, PointModel& model,
   }
   // Outputs must name ids the scenario has; better said now than after the runs.
   {
-    const PointInfo info = model.info(points_.front());
+    PointInfo info;
+    try {
+      info = model.info(points_.front());
+    } catch (const InputError& e) {
+      // Say which design produced the scenario the loader rejected.
+      auto diagnostics = e.diagnostics();
+      std::string overrides;
+      for (const auto& o : points_.front().overrides) overrides += " --set " + o;
+      diagnostics.push_back({{design.file, 0, 0},
+                             "",
+                             "in the first design point: scenario '" +
+                                 (points_.front().scenario.empty() ? std::string("(built-in)")
+                                                                   : points_.front().scenario) +
+                                 "'" + overrides});
+      throw InputError(diagnostics);
+    }
     Outcome probe;
     probe.objective_hour.assign(info.layout.objectives.size(), kNever);
     probe.before_reinforcements.assign(info.layout.objectives.size(), 0);
@@ -130,7 +145,9 @@ Sweep::Sweep(const Design& design, store::Store& store, PointModel& model,
       try {
         per_replication(design.outputs[i], info.layout, probe);
       } catch (const std::invalid_argument& e) {
-        sink.add({design.file, 0, 0}, fmt::format("outputs[{}]", i), e.what());
+        sink.add(i < design.output_where.size() ? design.output_where[i]
+                                                : SourceLocation{design.file, 0, 0},
+                 fmt::format("outputs[{}]", i), e.what());
       }
     }
     sink.throw_if_any();
