@@ -1,6 +1,7 @@
 #include "flank/history/csv.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -131,6 +132,10 @@ std::optional<double> CsvTable::number(std::size_t row, int col) const {
   if (ec != std::errc() || ptr != s.data() + s.size())
     throw InputError(
         Diagnostic{where(row, col), header_[col], "expected a number, found '" + s + "'"});
+  // from_chars reads "nan" and "inf"; they would flow into fits as NaN and print nonsense.
+  if (!std::isfinite(v))
+    throw InputError(
+        Diagnostic{where(row, col), header_[col], "expected a finite number, found '" + s + "'"});
   return v;
 }
 

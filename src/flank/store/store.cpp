@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "flank/core/error.hpp"
+
 namespace flank::store {
 namespace {
 
@@ -201,7 +203,12 @@ Store::Store(const std::string& path) : path_(path) {
     exec(db_, "PRAGMA foreign_keys=ON");
     exec(db_, kSchema);
   } catch (...) {
+    // A file that is not SQLite is the user's mistake (exit 2 naming it), not a failure.
+    const bool not_a_database = sqlite3_errcode(db_) == SQLITE_NOTADB;
     sqlite3_close(db_);
+    if (not_a_database)
+      throw InputError(
+          Diagnostic{{path, 0, 0}, "--store", "not a flank results store (not SQLite)"});
     throw;
   }
 }
