@@ -122,8 +122,9 @@ TEST(CrashSafety, RunKilledAtRandomMomentsLeavesCompleteFilesOrNone) {
       ASSERT_TRUE(json::accept(text)) << "partial out.json, attempt " << attempt;
       EXPECT_EQ(without_run_info(json::parse(text)), reference_json);
     }
-    if (fs::exists(dir / "timeline.json"))
+    if (fs::exists(dir / "timeline.json")) {
       EXPECT_EQ(read_text(dir / "timeline.json"), reference_timeline) << "attempt " << attempt;
+    }
     if (fs::exists(dir / "out.csv")) {
       const std::string csv = read_text(dir / "out.csv");
       EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'),
