@@ -107,7 +107,7 @@ void study_header(std::string& md, const store::Study& s) {
   md += fmt::format("\n## {} (study {})\n\n", s.name, s.id);
   const std::string about = first_comment_block(s.design_yaml);
   if (!about.empty()) md += about + "\n";
-  md += fmt::format("Scenario {} (`{}`, hash `{}`), seed {}, {} replications per point{}.\n\n",
+  md += fmt::format("Scenario {} (`{}`, base hash `{}`), seed {}, {} replications per point{}.\n\n",
                     scenario_label(s.scenario), short_label(s.scenario), s.scenario_hash, s.seed,
                     s.replications, s.kind == "plan" ? " in the first batch" : "");
 }

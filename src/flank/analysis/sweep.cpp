@@ -151,7 +151,11 @@ Sweep::Sweep(const Design& design, store::Store& store, PointModel& model,
       }
     }
     sink.throw_if_any();
-    scenario_hash_ = info.scenario_hash;
+    // The study records the base scenario's hash, without any point's overrides.
+    DesignPoint base;
+    base.scenario = design.scenario;
+    scenario_hash_ =
+        points_.front().overrides.empty() ? info.scenario_hash : model.info(base).scenario_hash;
   }
   if (options.resume) {
     if (auto s = store.find_study("sweep", design.text, options.seed, options.replications)) {
