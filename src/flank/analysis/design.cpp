@@ -11,6 +11,7 @@
 
 #include "flank/analysis/sensitivity.hpp"
 #include "flank/core/embedded.hpp"
+#include "flank/core/parse.hpp"
 #include "flank/core/rng.hpp"
 #include "flank/scenario/document.hpp"
 
@@ -18,12 +19,6 @@ namespace flank::analysis {
 namespace {
 
 using doc::Node;
-
-bool to_number(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
-}
 
 std::string format_number(double v, bool integer) {
   if (integer) return fmt::format("{}", static_cast<long long>(std::llround(v)));
@@ -39,7 +34,7 @@ class Parser {
   }
 
   bool number(const Node& n, const std::string& path, double& out) {
-    if (!n.is_scalar() || n.quoted || !to_number(n.scalar, out)) {
+    if (!n.is_scalar() || n.quoted || !parse_finite(n.scalar, out)) {
       error(n, path, "expected a number");
       return false;
     }
@@ -106,7 +101,7 @@ class Parser {
           double v = 0;
           f.levels.push_back(text);
           f.level_numbers.push_back(
-              level.is_scalar() && to_number(level.scalar, v) ? v : static_cast<double>(i));
+              level.is_scalar() && parse_finite(level.scalar, v) ? v : static_cast<double>(i));
         }
       } else if (e.key == "range") {
         if (!e.value.is_seq() || e.value.seq.size() != 2) {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "flank/core/parse.hpp"
+
 namespace flank::analysis {
 namespace {
 
@@ -24,12 +26,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     start = pos + 1;
   }
   return parts;
-}
-
-bool parse_number(std::string_view s, double& out) {
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
 int parse_side(std::string_view s) {
@@ -79,7 +75,7 @@ Metric parse_metric(std::string_view name) {
       if (parts[2] == "before_reinforcements") {
         m.kind = Metric::Kind::BeforeReinforcements;
       } else if (parts[2] == "ever") {
-      } else if (parts[2].starts_with("day") && parse_number(parts[2].substr(3), day) && day >= 0) {
+      } else if (parts[2].starts_with("day") && parse_finite(parts[2].substr(3), day) && day >= 0) {
         m.hours = 24 * day;
       } else {
         throw bad();
@@ -96,7 +92,7 @@ Metric parse_metric(std::string_view name) {
     m.item = std::string(parts[1]);
     if (head != "median_hours") {
       double pct = 0;
-      if (!parse_number(head.substr(1, head.size() - 7), pct) || pct <= 0 || pct >= 100)
+      if (!parse_finite(head.substr(1, head.size() - 7), pct) || pct <= 0 || pct >= 100)
         throw bad();
       m.q = pct / 100;
     }
@@ -107,7 +103,7 @@ Metric parse_metric(std::string_view name) {
     m.kind = Metric::Kind::Territory;
     m.side = parse_side(parts[1]);
     double day = 0;
-    if (m.side < 0 || !parse_number(parts[2].substr(3), day)) throw bad();
+    if (m.side < 0 || !parse_finite(parts[2].substr(3), day)) throw bad();
     const auto it =
         std::find(std::begin(kTerritoryDays), std::end(kTerritoryDays), static_cast<int>(day));
     if (it == std::end(kTerritoryDays) || day != static_cast<int>(day)) throw bad();

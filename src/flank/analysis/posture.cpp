@@ -10,17 +10,12 @@
 #include <sstream>
 
 #include "flank/core/error.hpp"
+#include "flank/core/parse.hpp"
 
 namespace flank::analysis {
 namespace {
 
 using doc::Node;
-
-bool to_number(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
-}
 
 Node scalar(const std::string& text) {
   Node n;
@@ -58,7 +53,7 @@ Target parse_target(const std::string& text) {
     throw fail(e.what());
   }
   if (!t.metric.is_probability()) throw fail("the target metric must be a probability (p:...)");
-  if (!to_number(text.substr(pos + 2), t.threshold) || t.threshold <= 0 || t.threshold >= 1)
+  if (!parse_finite(text.substr(pos + 2), t.threshold) || t.threshold <= 0 || t.threshold >= 1)
     throw fail("the threshold must be a number in (0, 1)");
   return t;
 }
@@ -76,7 +71,7 @@ PostureFile parse_postures(std::string_view text, const std::string& file) {
     sink.throw_if_any();
   }
   const auto number = [&](const Node& n, const std::string& path, double& out) {
-    if (!n.is_scalar() || !to_number(n.scalar, out)) {
+    if (!n.is_scalar() || !parse_finite(n.scalar, out)) {
       sink.add(n.where, path, "expected a number");
       return false;
     }
