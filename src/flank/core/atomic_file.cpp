@@ -17,22 +17,30 @@ namespace {
   throw std::runtime_error(what + " '" + path + "': " + std::strerror(errno));
 }
 
-// Writes straight into an existing device, FIFO or socket (`--json /dev/null`, a named
-// pipe): renaming a temporary file over it would replace the device node itself.
-void write_in_place(const std::string& path, std::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY);
-  if (fd < 0) fail("cannot open", path);
+// Writes all of content, retrying short writes and EINTR; false (errno set) on failure.
+bool write_all(int fd, std::string_view content) {
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
     const ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      fail("cannot write", path);
+      return false;
     }
     p += n;
     left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Writes straight into an existing device, FIFO or socket (`--json /dev/null`, a named
+// pipe): renaming a temporary file over it would replace the device node itself.
+void write_in_place(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY);
+  if (fd < 0) fail("cannot open", path);
+  if (!write_all(fd, content)) {
+    ::close(fd);
+    fail("cannot write", path);
   }
   ::close(fd);
 }
@@ -61,18 +69,10 @@ void write_file_atomically(const std::string& path_given, std::string_view conte
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = mkstemp(tmp.data());
   if (fd < 0) fail("cannot create a temporary file for", path);
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      std::remove(tmp.c_str());
-      fail("cannot write", path);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (!write_all(fd, content)) {
+    ::close(fd);
+    std::remove(tmp.c_str());
+    fail("cannot write", path);
   }
   // mkstemp creates 0600; results are ordinary user files.
   ::fchmod(fd, 0644);
