@@ -48,11 +48,6 @@ for target in "${TARGETS[@]}"; do
 done
 if ((${#failed[@]})); then
   echo "fuzz: crashes in ${failed[*]}; reproducers in $artifacts/ (add each as a regression test)" >&2
-  # Known open finding (issue 7): a loader hang on a 53-byte alias-heavy input and two
-  # timeouts/OOMs, not fixed yet. Until they are, CI reports findings loudly but only fails
-  # on them when FLANK_FUZZ_STRICT=1; the sanitizer test run above still fails CI.
-  if [[ "${FLANK_FUZZ_STRICT:-0}" == 1 ]]; then exit 1; fi
-  echo "fuzz: NOT failing the run (set FLANK_FUZZ_STRICT=1 to fail on findings)" >&2
-  exit 0
+  exit 1
 fi
 echo "fuzz: all ${#TARGETS[@]} targets ran ${SECONDS_PER_TARGET}s without a finding"

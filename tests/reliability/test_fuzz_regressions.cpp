@@ -2,6 +2,7 @@
 // once crashed, threw past its boundary or answered with invalid output.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,6 +11,7 @@
 #include "flank/history/battles.hpp"
 #include "flank/history/csv.hpp"
 #include "flank/server/api.hpp"
+#include "subprocess.hpp"
 
 namespace flank {
 namespace {
@@ -75,6 +77,56 @@ TEST(FuzzRegression, NonNumericBattleYearIsAnInputErrorAtTheCell) {
     EXPECT_EQ(d.where.column, static_cast<int>(at - csv.rfind('\n', at)));
     EXPECT_EQ(d.path, "start_datetime");
   }
+}
+
+// The loader cases run `flank scenario check` in a child process: before the fix they looped
+// forever while allocating (yaml-cpp 0.7's LoadAll, jbeder/yaml-cpp#1040), and a child can be
+// killed when it does not answer, where an in-process call would take the test run down.
+test::ProcessResult check_scenario(const test::TempDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), {FLANK_BINARY, "scenario", "check"});
+  return test::run_process(args, 120, dir.path());
+}
+
+// fuzz_scenario_loader (53 bytes): a stray ',' before the first key made yaml-cpp's LoadAll
+// return empty documents forever without consuming the text; it went past 2 GB.
+TEST(FuzzRegression, StrayCommaInAScenarioFileIsASyntaxErrorAtItsPosition) {
+  for (const std::string& text :
+       {std::string(",flank: 1\na: &a [3, 2, {x: a*}]\nb: &b {k: *a, j: *a}\n"), std::string(","),
+        std::string("flank: 1\nid: x\n---\n,\n")}) {
+    test::TempDir dir;
+    std::ofstream(dir / "bad.yaml") << text;
+    const auto r = check_scenario(dir, {(dir / "bad.yaml").string()});
+    ASSERT_FALSE(r.timed_out) << text;
+    EXPECT_EQ(r.exit_code, 2) << text << "\n" << r.err;
+    EXPECT_NE(r.err.find("bad.yaml:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("YAML syntax error"), std::string::npos) << r.err;
+  }
+}
+
+// fuzz_overrides: the value of `--set` goes through the same parser, and
+// "[1rd]{remove: true}, ..." reached the same loop after its first document.
+TEST(FuzzRegression, OverrideValueWithTwoDocumentsIsRefusedNamingTheOverride) {
+  test::TempDir dir;
+  const std::string assignment = "units[x].personnel=[1rd]{remove: true}, mxa:80 00}";
+  const auto r = check_scenario(dir, {"builtin:eastern-flank-2023", "--set", assignment});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--set " + assignment), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("only one YAML document"), std::string::npos) << r.err;
+}
+
+// Found while fixing the above: an alias inside the node it names is a cycle. The event
+// parser hands it over before the node ends; it must be refused, not copied half-built.
+TEST(FuzzRegression, AliasInsideItsOwnAnchorIsRefusedAsACycle) {
+  test::TempDir dir;
+  std::ofstream(dir / "cycle.yaml") << "flank: 1\nid: x\nloop: &a [1, {b: *a}]\n";
+  const auto r = check_scenario(dir, {(dir / "cycle.yaml").string()});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cycle.yaml:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("loop[1].b: an alias refers to the node that contains it"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 #include "flank/scenario/document.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <sstream>
 #include <unordered_set>
 
 namespace flank::doc {
@@ -34,81 +38,163 @@ Mark location(const std::shared_ptr<const std::string>& file, const YAML::Mark& 
   return {file, mark.line + 1, mark.column + 1};
 }
 
-class Converter {
+// A hostile document must stop the parse at once; the diagnostic is already in the sink.
+struct StopParsing {};
+
+// Builds the Node tree straight from yaml-cpp's parser events. Going through YAML::LoadAll
+// is not safe: in yaml-cpp 0.7 (Debian 12) it loops forever, allocating, on input such as a
+// lone ',' (jbeder/yaml-cpp#1040; fixed upstream by #1319 in 2024), because the parser keeps
+// returning empty documents without consuming text. Events also let aliases be counted as
+// they expand, so a "billion laughs" document stops at kMaxNodes instead of filling memory.
+class TreeBuilder : public YAML::EventHandler {
  public:
-  Converter(std::shared_ptr<const std::string> file, DiagnosticSink& sink)
+  TreeBuilder(std::shared_ptr<const std::string> file, DiagnosticSink& sink)
       : file_(std::move(file)), sink_(sink) {}
 
-  // Returns false once a limit was hit, to stop walking a hostile document early.
-  bool convert(const YAML::Node& in, Node& out, int depth, const std::string& path) {
-    out.where = location(file_, in.Mark());
-    if (++nodes_ > kMaxNodes) {
-      if (!reported_size_)
-        sink_.add(out.where.location(), path,
-                  "document expands to more than " + std::to_string(kMaxNodes) +
-                      " nodes (aliases?); refusing to load it");
-      reported_size_ = true;
-      return false;
-    }
-    if (depth > kMaxDepth) {
-      sink_.add(out.where.location(), path,
-                "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
-      return false;
-    }
-    switch (in.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out.kind = Node::Kind::Null;
-        return true;
-      case YAML::NodeType::Scalar:
-        out.kind = Node::Kind::Scalar;
-        out.scalar = in.Scalar();
-        out.quoted = in.Tag() == "!";
-        return true;
-      case YAML::NodeType::Sequence: {
-        out.kind = Node::Kind::Seq;
-        out.seq.resize(in.size());
-        std::size_t i = 0;
-        for (const auto& item : in) {
-          if (!convert(item, out.seq[i], depth + 1, path + "[" + std::to_string(i) + "]"))
-            return false;
-          ++i;
-        }
-        return true;
-      }
-      case YAML::NodeType::Map: {
-        out.kind = Node::Kind::Map;
-        out.map.reserve(in.size());
-        for (const auto& kv : in) {
-          const Mark key_where = location(file_, kv.first.Mark());
-          if (!kv.first.IsScalar()) {
-            sink_.add(key_where.location(), path, "map keys must be plain names");
-            continue;
-          }
-          const std::string& key = kv.first.Scalar();
-          const std::string child = path.empty() ? key : path + "." + key;
-          if (const auto it = std::find_if(out.map.begin(), out.map.end(),
-                                           [&](const Entry& e) { return e.key == key; });
-              it != out.map.end()) {
-            sink_.add(key_where.location(), child,
-                      "duplicate key '" + key + "' (first given at line " +
-                          std::to_string(it->key_where.line) + ")");
-            continue;
-          }
-          out.map.push_back({key, key_where, {}});
-          if (!convert(kv.second, out.map.back().value, depth + 1, child)) return false;
-        }
-        return true;
-      }
-    }
-    return true;
+  Node& root() { return root_; }
+  bool empty() const { return !have_root_ || root_.is_null(); }
+  const YAML::Mark& start() const { return start_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node n;
+    n.where = location(mark);
+    finish(std::move(n), anchor, 1);
   }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      // The parser hands out anchors when a node starts, so an alias to a node that has not
+      // ended yet points into itself.
+      sink_.add(location(mark).location(), path(),
+                "an alias refers to the node that contains it (a cycle); refusing to load it");
+      throw StopParsing{};
+    }
+    count(it->second.second, mark);
+    finish(Node(it->second.first), 0, it->second.second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node n;
+    n.kind = Node::Kind::Scalar;
+    n.scalar = value;
+    n.quoted = tag == "!";  // yaml-cpp tags quoted scalars "!" and plain ones "?"
+    n.where = location(mark);
+    count(1, mark);
+    finish(std::move(n), anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Node::Kind::Seq, mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Node::Kind::Map, mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
 
  private:
+  struct Frame {
+    Node node;
+    YAML::anchor_t anchor = 0;
+    std::size_t nodes = 1;  // in this subtree, for anchors
+    std::string path;       // of this node, for diagnostics
+    // Map only: the key read and waiting for its value.
+    bool have_key = false;
+    bool key_usable = false;
+    std::string key;
+    Mark key_where;
+  };
+
+  Mark location(const YAML::Mark& mark) const { return doc::location(file_, mark); }
+
+  std::string path() const { return stack_.empty() ? std::string() : child_path(stack_.back()); }
+  static std::string child_path(const Frame& f) {
+    if (f.node.is_seq()) return f.path + "[" + std::to_string(f.node.seq.size()) + "]";
+    if (f.have_key && f.key_usable) return f.path.empty() ? f.key : f.path + "." + f.key;
+    return f.path;
+  }
+
+  void count(std::size_t added, const YAML::Mark& mark) {
+    nodes_ += added;
+    if (nodes_ > kMaxNodes) {
+      sink_.add(location(mark).location(), path(),
+                "document expands to more than " + std::to_string(kMaxNodes) +
+                    " nodes (aliases?); refusing to load it");
+      throw StopParsing{};
+    }
+  }
+
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= kMaxDepth) {
+      sink_.add(location(mark).location(), path(),
+                "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
+      throw StopParsing{};
+    }
+    count(1, mark);
+    Frame f;
+    f.path = path();
+    f.node.kind = kind;
+    f.node.where = location(mark);
+    f.anchor = anchor;
+    stack_.push_back(std::move(f));
+  }
+
+  void close() {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    finish(std::move(f.node), f.anchor, f.nodes);
+  }
+
+  // A complete node: store it under its anchor and hand it to its parent (or the root).
+  void finish(Node n, YAML::anchor_t anchor, std::size_t nodes) {
+    if (anchor != 0) anchors_[anchor] = {n, nodes};
+    if (stack_.empty()) {
+      root_ = std::move(n);
+      have_root_ = true;
+      return;
+    }
+    Frame& parent = stack_.back();
+    parent.nodes += nodes;
+    if (parent.node.is_seq()) {
+      parent.node.seq.push_back(std::move(n));
+      return;
+    }
+    if (!parent.have_key) {
+      parent.have_key = true;
+      parent.key_where = n.where;
+      parent.key_usable = n.is_scalar();
+      if (!parent.key_usable)
+        sink_.add(n.where.location(), parent.path, "map keys must be plain names");
+      else
+        parent.key = std::move(n.scalar);
+      return;
+    }
+    parent.have_key = false;
+    if (!parent.key_usable) return;
+    const auto it = std::find_if(parent.node.map.begin(), parent.node.map.end(),
+                                 [&](const Entry& e) { return e.key == parent.key; });
+    if (it != parent.node.map.end()) {
+      sink_.add(parent.key_where.location(),
+                parent.path.empty() ? parent.key : parent.path + "." + parent.key,
+                "duplicate key '" + parent.key + "' (first given at line " +
+                    std::to_string(it->key_where.line) + ")");
+      return;
+    }
+    parent.node.map.push_back({std::move(parent.key), parent.key_where, std::move(n)});
+  }
+
   std::shared_ptr<const std::string> file_;
   DiagnosticSink& sink_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, std::pair<Node, std::size_t>> anchors_;
   std::size_t nodes_ = 0;
-  bool reported_size_ = false;
+  Node root_;
+  bool have_root_ = false;
+  YAML::Mark start_ = YAML::Mark::null_mark();
 };
 
 bool is_truthy(const Node* n) {
@@ -255,18 +341,35 @@ Node parse(std::string_view text, const std::string& file_name, DiagnosticSink& 
                  std::to_string(kMaxFileBytes) + " bytes (16 MiB)");
     return root;
   }
-  YAML::Node yaml;
   try {
-    // LoadAll, not Load: Load silently drops everything after a second `---`, which would
-    // make half a file vanish without a word.
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    for (std::size_t i = 1; i < documents.size(); ++i)
-      if (!documents[i].IsNull()) {
-        sink.add(location(file, documents[i].Mark()).location(), "",
-                 "a scenario file holds one YAML document; another one starts here (after ---)");
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    TreeBuilder first(file, sink);
+    if (!parser.HandleNextDocument(first)) return root;
+    // Only one document is allowed, but a stray `---` with nothing after it is harmless.
+    // A document that starts where the previous one did means the parser is stuck on text it
+    // can neither read nor skip (see TreeBuilder).
+    YAML::Mark previous = first.start();
+    for (;;) {
+      DiagnosticSink ignored;
+      TreeBuilder next(file, ignored);
+      if (!parser.HandleNextDocument(next)) break;
+      if (next.start().pos == previous.pos) {
+        sink.add(location(file, next.start()).location(), "",
+                 "YAML syntax error: cannot read the text here (a stray ',' or another "
+                 "indicator out of place?)");
         return root;
       }
-    if (!documents.empty()) yaml = documents[0];
+      if (!next.empty()) {
+        sink.add(next.root().where.location(), "",
+                 "only one YAML document is allowed; another one starts here");
+        return root;
+      }
+      previous = next.start();
+    }
+    if (!first.empty()) root = std::move(first.root());
+  } catch (const StopParsing&) {
+    return root;
   } catch (const YAML::DeepRecursion& e) {
     sink.add(location(file, e.mark).location(), "",
              "nesting deeper than " + std::to_string(kMaxDepth) + " levels is not allowed");
@@ -275,7 +378,6 @@ Node parse(std::string_view text, const std::string& file_name, DiagnosticSink& 
     sink.add(location(file, e.mark).location(), "", "YAML syntax error: " + e.msg);
     return root;
   }
-  Converter(file, sink).convert(yaml, root, 0, "");
   return root;
 }
 
