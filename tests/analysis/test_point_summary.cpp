@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include "flank/analysis/point_summary.hpp"
 #include "flank/analysis/sweep.hpp"
 #include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"

@@ -2,9 +2,9 @@
 #include <memory>
 #include <optional>
 
-#include "flank/analysis/point_summary.hpp"
 #include "flank/analysis/sweep.hpp"
 #include "flank/mc/runner.hpp"
+#include "flank/mc/summary_fold.hpp"
 #include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"
 
@@ -43,7 +43,8 @@ class EngineModel final : public PointModel {
 
   std::string summary_json(const DesignPoint& point, std::uint64_t seed,
                            std::span<const Outcome> outcomes) override {
-    auto j = report::summary_json(summarise(scenario(point), seed, outcomes), report::RunInfo{});
+    auto j =
+        report::summary_json(mc::summarise(scenario(point), seed, outcomes), report::RunInfo{});
     j.erase("run_info");  // the store's exports keep run information in one place
     return j.dump();
   }
