@@ -337,8 +337,9 @@ TEST(BuiltinForces, EveryUnitIsPlacedOnceAndBlueUnitsHaveACost) {
 }
 
 TEST(BuiltinVariants, EachExtendsTheBaseAndAnswersAQuestion) {
-  for (const std::string name : {"wagner-integrated", "wagner-25k", "vilnius-decisions", "uk-today",
-                                 "uk-larger-army", "delay-0d", "delay-7d", "delay-14d"}) {
+  for (const std::string name :
+       {"wagner-integrated", "wagner-25k", "vilnius-decisions", "uk-today", "uk-larger-army",
+        "delay-0d", "delay-7d", "delay-14d", "nato-counteroffensive"}) {
     const auto variant = load_embedded("scenarios/variants/" + name + ".yaml");
     EXPECT_EQ(variant["id"].as<std::string>(), name);
     EXPECT_EQ(variant["extends"].as<std::string>(), "builtin:eastern-flank-2023");

@@ -138,8 +138,9 @@ TEST(BuiltinLoaded, MainReinforcementsWaitForTheDecision) {
 }
 
 TEST(BuiltinVariantsLoaded, AllVariantsLoad) {
-  for (const std::string id : {"wagner-integrated", "wagner-25k", "vilnius-decisions", "uk-today",
-                               "uk-larger-army", "delay-0d", "delay-7d", "delay-14d"}) {
+  for (const std::string id :
+       {"wagner-integrated", "wagner-25k", "vilnius-decisions", "uk-today", "uk-larger-army",
+        "delay-0d", "delay-7d", "delay-14d", "nato-counteroffensive"}) {
     const Scenario s = load_scenario("builtin:" + id);
     EXPECT_EQ(s.id, id);
     EXPECT_EQ(s.regions.size(), base().regions.size()) << id;
@@ -185,6 +186,17 @@ TEST(BuiltinVariantsLoaded, UkVariantsDifferOnlyInTheBritishContribution) {
   EXPECT_LT(unit(larger, "uk-bde")->arrival.delay_hours.mean(),
             unit(today, "uk-bde")->arrival.delay_hours.mean());
   EXPECT_EQ(mean_personnel_of_nation(larger, "PL"), mean_personnel_of_nation(today, "PL"));
+}
+
+// W15: the base case is the communiqué's defensive posture; the variant lifts only that.
+TEST(BuiltinVariantsLoaded, OnlyTheCounteroffensiveVariantCrossesTheBorder) {
+  EXPECT_FALSE(base().doctrine[kBlue].counterattack_across_border);
+  EXPECT_TRUE(base().doctrine[kRed].counterattack_across_border);
+  const Scenario s = load_scenario("builtin:nato-counteroffensive");
+  EXPECT_TRUE(s.doctrine[kBlue].counterattack_across_border);
+  EXPECT_EQ(s.units.size(), base().units.size());
+  EXPECT_EQ(s.doctrine[kBlue].decision_delay_hours.mean(),
+            base().doctrine[kBlue].decision_delay_hours.mean());
 }
 
 TEST(BuiltinVariantsLoaded, DelayVariantsFixTheDecisionDelay) {

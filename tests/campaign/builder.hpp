@@ -1,6 +1,6 @@
 #pragma once
 // Builds small Scenarios in C++ for engine and runner tests, independent of the YAML loader:
-// fills links per region, base power and the all-pairs routes (Floyd–Warshall).
+// fills links per region, base power and the routes (flank::compute_routes).
 #include <limits>
 #include <string>
 #include <vector>
@@ -116,34 +116,12 @@ class ScenarioBuilder {
 
   Scenario build() const {
     Scenario sc = sc_;
-    const std::size_t n = sc.regions.size();
     for (auto& r : sc.regions) r.links.clear();
     for (std::size_t l = 0; l < sc.links.size(); ++l) {
       sc.regions[sc.links[l].a].links.push_back(static_cast<LinkId>(l));
       sc.regions[sc.links[l].b].links.push_back(static_cast<LinkId>(l));
     }
-    const float inf = std::numeric_limits<float>::infinity();
-    sc.dist_km.assign(n * n, inf);
-    sc.next_hop.assign(n * n, kNone);
-    for (std::size_t i = 0; i < n; ++i) {
-      sc.dist_km[i * n + i] = 0;
-      sc.next_hop[i * n + i] = static_cast<RegionId>(i);
-    }
-    for (const auto& l : sc.links) {
-      const float d = static_cast<float>(l.length_km);
-      if (d < sc.dist_km[l.a * n + l.b]) {
-        sc.dist_km[l.a * n + l.b] = sc.dist_km[l.b * n + l.a] = d;
-        sc.next_hop[l.a * n + l.b] = l.b;
-        sc.next_hop[l.b * n + l.a] = l.a;
-      }
-    }
-    for (std::size_t k = 0; k < n; ++k)
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j)
-          if (sc.dist_km[i * n + k] + sc.dist_km[k * n + j] < sc.dist_km[i * n + j]) {
-            sc.dist_km[i * n + j] = sc.dist_km[i * n + k] + sc.dist_km[k * n + j];
-            sc.next_hop[i * n + j] = sc.next_hop[i * n + k];
-          }
+    compute_routes(sc);
     for (auto& u : sc.units) {
       double p = u.personnel.mean() * sc.unit_types[u.type].personnel_score;
       for (std::size_t e = 0; e < u.equipment.size(); ++e)

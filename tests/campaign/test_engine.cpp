@@ -239,4 +239,70 @@ TEST(Engine, ReplayingAReplicationGivesTheSameOutcome) {
 }
 
 }  // namespace
+// A strong Blue reserve beside a weak Red unit across the border: once decided, Blue strikes
+// across only when its doctrine allows; retaking its own land is never at stake here.
+TEST(Engine, CounterattacksCrossTheBorderOnlyWhenTheDoctrineAllowsIt) {
+  ScenarioBuilder b;
+  const RegionId home = b.region("home", kBlue), across = b.region("across", kRed);
+  b.link(home, across, 20);
+  b.unit("blue-reserve", kBlue, home, 4000, 60);
+  b.unit("red-outpost", kRed, across, 500, 2);
+  EscalationRule enters;
+  enters.id = "blue-in-by";
+  enters.kind = EscalationRule::Kind::EntersCountry;
+  enters.side = kBlue;
+  enters.countries = {"BY"};
+  enters.probability = 1.0;
+  b.scenario().escalation.push_back(enters);
+  // Decided after a day, so the crossing is a change from the start (escalation rules ignore
+  // a condition that holds from hour 0).
+  b.scenario().doctrine[kBlue].needs_decision = true;
+  b.scenario().doctrine[kBlue].decision_delay_hours = Distribution::fixed(24);
+  for (const bool allowed : {true, false}) {
+    b.scenario().doctrine[kBlue].counterattack_across_border = allowed;
+    const Scenario sc = b.build();
+    Engine engine(sc);
+    for (std::uint64_t rep = 0; rep < 10; ++rep) {
+      const Outcome o = engine.run(4, rep);
+      EXPECT_EQ(o.escalation[0], allowed ? 1 : 0) << "allowed=" << allowed << " rep " << rep;
+      if (!allowed) {
+        EXPECT_EQ(o.personnel_lost[kRed], 0.0) << rep;
+      }
+    }
+  }
+}
+
+// The short way from a Blue reserve to a threatened Blue region runs through an empty Red
+// region (as Tauragė–Sovetsk–Gusev–Gołdap does through Kaliningrad); the reserve must take
+// the long way over its own land instead of marching across enemy territory.
+TEST(Engine, ReservesRouteOverOwnLandNotThroughEnemyTerritory) {
+  ScenarioBuilder b;
+  const RegionId start = b.region("start", kBlue), shortcut = b.region("shortcut", kRed);
+  const RegionId threatened = b.region("threatened", kBlue, 5), staging = b.region("staging", kRed);
+  b.link(start, shortcut, 10);
+  b.link(shortcut, threatened, 10);
+  b.link(start, threatened, 100);
+  b.link(staging, threatened, 30);
+  b.axis(kRed, "thrust", {threatened});
+  b.capture("take", kRed, {threatened});
+  b.unit("red-thrust", kRed, staging, 3000, 40, "thrust");
+  b.unit("blue-reserve", kBlue, start, 3000, 40);
+  const Scenario sc = b.build();
+  ASSERT_EQ(sc.hop(start, threatened), shortcut);  // the open route would cut through
+  Engine engine(sc);
+  for (std::uint64_t rep = 0; rep < 10; ++rep) {
+    campaign::Timeline timeline;
+    Outcome o;
+    engine.run(6, rep, o, &timeline);
+    bool left_start = false;
+    for (const auto& frame : timeline.frames) {
+      const auto& reserve = frame.units[1];
+      EXPECT_NE(reserve.region, static_cast<int>(shortcut)) << "rep " << rep << " h " << frame.hour;
+      EXPECT_NE(reserve.toward, static_cast<int>(shortcut)) << "rep " << rep << " h " << frame.hour;
+      left_start = left_start || reserve.toward == static_cast<int>(threatened);
+    }
+    EXPECT_TRUE(left_start) << "the reserve never set out for the threatened region, rep " << rep;
+  }
+}
+
 }  // namespace flank

@@ -300,6 +300,27 @@ struct Stepper {
     return kNone;
   }
 
+  // Next region towards `to` for a unit off the attack axes (reserves, holders returning
+  // home): across its side's own land only, so it takes no shortcut through enemy territory
+  // (the Kaliningrad oblast lies between Tauragė and Gołdap); it enters enemy land only to
+  // strike a neighbouring region. A unit standing outside own land first steps to the own
+  // neighbour nearest the target. kNone when own land does not lead there.
+  RegionId route(SideId side, RegionId from, RegionId to) const {
+    if (from == to) return to;
+    const auto own = [&](RegionId r) { return sc.regions[r].initial_control == side; };
+    if (!own(to)) return link_between(from, to) != kNone ? to : kNone;
+    if (own(from)) return sc.own_hop(side, from, to);
+    RegionId best = kNone;
+    double best_km = std::numeric_limits<double>::infinity();
+    for (std::uint32_t k = m.adj_begin[from]; k < m.adj_begin[from + 1]; ++k) {
+      const RegionId n = m.adj_region[k];
+      if (!own(n) || (n != to && sc.own_hop(side, n, to) == kNone)) continue;
+      const double km = sc.links[m.adj_link[k]].length_km + sc.distance(n, to);
+      if (km < best_km) best_km = km, best = n;
+    }
+    return best;
+  }
+
   // Nearest region (by route distance) held by `side`, other than `avoid`; kNone if none.
   RegionId nearest_own(RegionId from, SideId side, RegionId avoid) const {
     RegionId best = kNone;
@@ -518,8 +539,12 @@ struct Stepper {
       const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
       unit.status = UnitStatus::Holding;
       if (unit.target == kNone || unit.target == unit.region) continue;
-      const RegionId next = sc.hop(unit.region, unit.target);
-      if (next == kNone || next == unit.region) continue;
+      const RegionId next = m.us[u].axis >= 0 ? sc.hop(unit.region, unit.target)
+                                              : route(side, unit.region, unit.target);
+      if (next == kNone || next == unit.region) {
+        if (next == kNone) unit.status = UnitStatus::Waiting;
+        continue;
+      }
       const LinkId l = link_between(unit.region, next);
       if (l == kNone || !may_enter(side, next)) {
         unit.status = UnitStatus::Waiting;
@@ -572,7 +597,8 @@ struct Stepper {
         const double ratio = opp > 0 ? own / opp : kInf;
         if (ratio < doc.counterattack_ratio) continue;
         const bool own_land = sc.regions[n].initial_control == side;
-        const bool strike = s.decided[side] && sc.regions[r].initial_control == side && opp > 0;
+        const bool strike = doc.counterattack_across_border && s.decided[side] &&
+                            sc.regions[r].initial_control == side && opp > 0;
         if (!own_land && !strike) continue;
         if (ratio > best) best = ratio, m.counterattack_target[r] = n;
       }

@@ -1075,6 +1075,8 @@ void Compiler::doctrine(const Node* map) {
     d.counterattack_ratio = f.number("counterattack_ratio", d.counterattack_ratio, Range::Positive);
     d.defence_posture = f.enumeration("defence_posture", d.defence_posture, false);
     d.needs_decision = f.boolean("needs_decision", d.needs_decision);
+    d.counterattack_across_border =
+        f.boolean("counterattack_across_border", d.counterattack_across_border);
     d.decision_delay_hours =
         f.dist("decision_delay_hours", Distribution::fixed(0), Range::NonNegative, false);
     source(f, false);
@@ -1417,22 +1419,7 @@ void Compiler::finish_compiled() {
     s_.regions[l.a].links.push_back(id);
     s_.regions[l.b].links.push_back(id);
   }
-  const std::size_t n = s_.regions.size();
-  std::vector<geo::Edge> edges;
-  edges.reserve(s_.links.size());
-  for (const auto& l : s_.links) edges.push_back({l.a, l.b, l.length_km});
-  s_.dist_km.resize(n * n);
-  s_.next_hop.resize(n * n);
-  geo::shortest_paths_from_each(
-      n, edges,
-      [&](std::uint32_t from, std::span<const double> dist, std::span<const std::uint32_t> next) {
-        float* dist_row = &s_.dist_km[from * n];
-        RegionId* hop_row = &s_.next_hop[from * n];
-        for (std::size_t to = 0; to < n; ++to) {
-          dist_row[to] = static_cast<float>(dist[to]);
-          hop_row[to] = next[to] == geo::kNoHop ? kNone : static_cast<RegionId>(next[to]);
-        }
-      });
+  compute_routes(s_);
   for (auto& u : s_.units) u.base_power = unit_power(s_, u, u.personnel.mean());
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "flank/geo/graph.hpp"
+
 namespace flank {
 
 double Distribution::sample(RandomStream& rng) const {
@@ -99,6 +101,35 @@ bool parse(std::string_view s, UnitCategory& c) {
 }
 bool parse(std::string_view s, Posture& p) {
   return parse_enum(s, kPosture, p);
+}
+
+void compute_routes(Scenario& sc) {
+  const std::size_t n = sc.regions.size();
+  const auto fill = [n](const std::vector<geo::Edge>& edges, std::vector<float>* dist_km,
+                        std::vector<RegionId>& next_hop) {
+    if (dist_km) dist_km->assign(n * n, 0);
+    next_hop.assign(n * n, kNone);
+    geo::shortest_paths_from_each(
+        n, edges,
+        [&](std::uint32_t from, std::span<const double> dist, std::span<const std::uint32_t> next) {
+          for (std::size_t to = 0; to < n; ++to) {
+            if (dist_km) (*dist_km)[from * n + to] = static_cast<float>(dist[to]);
+            next_hop[from * n + to] =
+                next[to] == geo::kNoHop ? kNone : static_cast<RegionId>(next[to]);
+          }
+        });
+  };
+  std::vector<geo::Edge> edges;
+  edges.reserve(sc.links.size());
+  for (const auto& l : sc.links) edges.push_back({l.a, l.b, l.length_km});
+  fill(edges, &sc.dist_km, sc.next_hop);
+  for (int side = 0; side < kSides; ++side) {
+    std::vector<geo::Edge> own;
+    for (const auto& l : sc.links)
+      if (sc.regions[l.a].initial_control == side && sc.regions[l.b].initial_control == side)
+        own.push_back({l.a, l.b, l.length_km});
+    fill(own, nullptr, sc.own_next_hop[side]);
+  }
 }
 
 }  // namespace flank

@@ -156,7 +156,10 @@ struct SideDoctrine {
   double break_loss_fraction = 0.4;  // a unit withdraws past this loss fraction (breakpoint)
   double counterattack_ratio = 2.0;  // defender counterattacks at ≥ this local ratio
   Posture defence_posture = Posture::Hasty;
-  bool needs_decision = false;        // may not leave own territory before the political decision
+  bool needs_decision = false;  // may not leave own territory before the political decision
+  // Once decided, reserves may strike enemy forces one region beyond the own border (into
+  // enemy land). Off: they only retake own land, whatever the decision.
+  bool counterattack_across_border = true;
   Distribution decision_delay_hours;  // hours from campaign start to the side's decision
 };
 
@@ -231,16 +234,25 @@ struct Scenario {
   Parameters params;
   std::vector<SourceRef> sources;
 
-  // Precomputed: all-pairs shortest path (km over links) and next hop, row-major [from][to].
+  // Precomputed by compute_routes: all-pairs shortest path (km over links) and next hop,
+  // row-major [from][to]; and the same over each side's own land only (regions it holds at the
+  // start), kNone where own land does not connect the two.
   std::vector<float> dist_km;
   std::vector<RegionId> next_hop;
+  std::array<std::vector<RegionId>, kSides> own_next_hop;
   float distance(RegionId a, RegionId b) const { return dist_km[a * regions.size() + b]; }
   RegionId hop(RegionId a, RegionId b) const { return next_hop[a * regions.size() + b]; }
+  RegionId own_hop(SideId side, RegionId a, RegionId b) const {
+    return own_next_hop[side][a * regions.size() + b];
+  }
 
   RegionId find_region(std::string_view id) const;  // kNone when absent (never in hot loops)
   UnitId find_unit(std::string_view id) const;
   int steps() const { return static_cast<int>(params.horizon_days * 24 / params.step_hours + 0.5); }
 };
+
+// Fills dist_km, next_hop and own_next_hop from regions and links (Dijkstra from every region).
+void compute_routes(Scenario& scenario);
 
 const char* to_string(Terrain);
 const char* to_string(RoadClass);
