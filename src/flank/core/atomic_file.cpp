@@ -84,6 +84,14 @@ void write_file_atomically(const std::string& path_given, std::string_view conte
     std::remove(tmp.c_str());
     fail("cannot rename into place", path);
   }
+  // The rename lives in the directory: without syncing it, a power cut could bring the old
+  // file back after we reported success. Best effort; the data itself is already synced.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
 }
 
 }  // namespace flank
