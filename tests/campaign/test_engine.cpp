@@ -15,6 +15,16 @@ using campaign::Engine;
 using campaign::UnitStatus;
 using testing::ScenarioBuilder;
 
+EscalationRule blue_enters_belarus(double probability) {
+  EscalationRule enters;
+  enters.id = "blue-in-by";
+  enters.kind = EscalationRule::Kind::EntersCountry;
+  enters.side = kBlue;
+  enters.countries = {"BY"};
+  enters.probability = probability;
+  return enters;
+}
+
 Scenario varied_theatre() {
   ScenarioBuilder b = testing::small_theatre(6, 5);
   Scenario& sc = b.scenario();
@@ -28,13 +38,7 @@ Scenario varied_theatre() {
   sc.params.air[kBlue] = {80, 0.5, 0.5, 0.01, 0.0005};
   sc.params.surprise_hours = 24;
   sc.params.surprise_factor = 1.3;
-  EscalationRule enters;
-  enters.id = "blue-in-by";
-  enters.kind = EscalationRule::Kind::EntersCountry;
-  enters.side = kBlue;
-  enters.countries = {"BY"};
-  enters.probability = 0.5;
-  sc.escalation.push_back(enters);
+  sc.escalation.push_back(blue_enters_belarus(0.5));
   EscalationRule taken;
   taken.id = "capital";
   taken.kind = EscalationRule::Kind::ObjectiveTaken;
@@ -247,13 +251,7 @@ TEST(Engine, CounterattacksCrossTheBorderOnlyWhenTheDoctrineAllowsIt) {
   b.link(home, across, 20);
   b.unit("blue-reserve", kBlue, home, 4000, 60);
   b.unit("red-outpost", kRed, across, 500, 2);
-  EscalationRule enters;
-  enters.id = "blue-in-by";
-  enters.kind = EscalationRule::Kind::EntersCountry;
-  enters.side = kBlue;
-  enters.countries = {"BY"};
-  enters.probability = 1.0;
-  b.scenario().escalation.push_back(enters);
+  b.scenario().escalation.push_back(blue_enters_belarus(1.0));
   // Decided after a day, so the crossing is a change from the start (escalation rules ignore
   // a condition that holds from hour 0).
   b.scenario().doctrine[kBlue].needs_decision = true;
