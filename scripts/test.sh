@@ -7,6 +7,12 @@ FLANK_WITH_BROWSER=1 bash scripts/setup.sh
 JOBS=${JOBS:-$(nproc)}
 
 bash scripts/check-format.sh
+# The viewer's ESLint + Stylelint (web/package.json "lint"). lint.mjs runs `npm ci` only when
+# web/node_modules does not match the lock file, the same check the CMake viewer build makes,
+# so the build below installs nothing again.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  node web/scripts/lint.mjs
+fi
 
 cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLANK_WERROR=ON
 cmake --build build/ci -j "$JOBS"

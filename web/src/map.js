@@ -389,7 +389,8 @@ export function createMap(root, timeline, { scenario, onReplication, replication
       .attr("transform", (e) => `translate(${pts[e.region][0]},${pts[e.region][1] - 2}) rotate(18)`)
       .attr("opacity", (e) => 1 - (f.hour - e.hour) / 6);
     renderStatus(f);
-    if (selected) selected.kind === "unit" ? selectUnit(selected.index) : selectRegion(selected.index);
+    if (selected?.kind === "unit") selectUnit(selected.index);
+    else if (selected) selectRegion(selected.index);
   }
 
   function renderStatus(f) {
