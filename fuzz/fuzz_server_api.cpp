@@ -56,7 +56,8 @@ server::Api& api() {
                                                 .max_kept = 8,
                                                 .max_run_seconds = 600,
                                                 // Unlimited: the fuzzer wants every POST validated.
-                                                .max_posts_per_second = 0});
+                                                .max_posts_per_second = 0,
+                                                .max_posts_per_second_all = 0});
   return instance;
 }
 

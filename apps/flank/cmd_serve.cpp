@@ -59,6 +59,7 @@ int serve(const ServeOptions& o) {
     request.path = req.path;
     for (const auto& [k, v] : req.params) request.query.emplace(k, v);
     request.body = req.body;
+    request.client = req.remote_addr;
     Response response = api.handle(request);
     res.status = response.status;
     for (const auto& [k, v] : response.headers) res.set_header(k, v);

@@ -257,6 +257,30 @@ TEST(ServeHardening, RunRequestsAreRateLimitedBeforeValidation) {
       << "the bucket refills";
 }
 
+// One client flooding run requests must not lock the others out: the limit is per client,
+// with a larger one for everyone together.
+TEST(ServeHardening, OneClientsFloodDoesNotStarveAnother) {
+  auto backend = std::make_shared<InvalidBackend>();
+  server::ApiLimits limits;
+  limits.max_posts_per_second = 10;      // bursts of 20 per client
+  limits.max_posts_per_second_all = 30;  // bursts of 60 for all
+  server::Api api(backend, limits);
+  const auto post = [&](const std::string& client) {
+    return api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})", client}).status;
+  };
+  int flood_admitted = 0;
+  for (int i = 0; i < 200; ++i) flood_admitted += post("10.0.0.1") == 400;
+  EXPECT_GE(flood_admitted, 20);
+  EXPECT_LE(flood_admitted, 40);
+  EXPECT_EQ(post("10.0.0.1"), 429);
+  EXPECT_EQ(post("10.0.0.2"), 400) << "a second client still gets through";
+  // Many clients together stop at the shared limit.
+  int many_admitted = 0;
+  for (int c = 0; c < 100; ++c) many_admitted += post("10.0.1." + std::to_string(c)) == 400;
+  EXPECT_LE(flood_admitted + 1 + many_admitted, 2 * 30 + 10);
+  EXPECT_LT(many_admitted, 100);
+}
+
 TEST(ServeHardening, ShutdownAbandonsRunningSimulations) {
   const auto start = std::chrono::steady_clock::now();
   {

@@ -189,9 +189,27 @@ struct Api::State {
   std::deque<std::shared_ptr<Job>> queue;
   std::uint64_t next_id = 1;
   bool stopping = false;
-  // Token bucket for POST /api/runs, guarded by `mutex`.
-  double post_tokens = -1;  // -1: not started (full bucket)
-  std::chrono::steady_clock::time_point post_refill{};
+  // Token buckets for POST /api/runs, one per client and one for all, guarded by `mutex`.
+  struct Bucket {
+    double tokens = -1;  // -1: not started (full bucket)
+    std::chrono::steady_clock::time_point refill{};
+    // Takes one token if there is one; refills at `rate` per second up to twice that.
+    bool take(double rate, std::chrono::steady_clock::time_point now) {
+      if (!(rate > 0)) return true;
+      const double burst = 2 * rate;
+      tokens = tokens < 0
+                   ? burst
+                   : std::min(burst,
+                              tokens + rate * std::chrono::duration<double>(now - refill).count());
+      refill = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    }
+  };
+  static constexpr std::size_t kMaxTrackedClients = 4096;
+  std::map<std::string, Bucket> client_posts;
+  Bucket all_posts;
   std::atomic<bool> cancel{false};  // set on shutdown: running simulations stop at the next wave
   std::vector<std::thread> workers;
 
@@ -275,27 +293,22 @@ struct Api::State {
     }
   }
 
-  // Takes one token if there is one; refills at max_posts_per_second up to twice that.
-  bool admit_post() {
-    const double rate = limits.max_posts_per_second;
-    if (!(rate > 0)) return true;
+  bool admit_post(const std::string& client) {
     const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex);
-    const double burst = 2 * rate;
-    if (post_tokens < 0) {
-      post_tokens = burst;
-    } else {
-      post_tokens = std::min(
-          burst, post_tokens + rate * std::chrono::duration<double>(now - post_refill).count());
-    }
-    post_refill = now;
-    if (post_tokens < 1) return false;
-    post_tokens -= 1;
-    return true;
+    // A bucket idle for a few seconds is full again, the same as a new one: forget those
+    // before the table grows without bound under many addresses.
+    if (client_posts.size() >= kMaxTrackedClients)
+      std::erase_if(client_posts, [&](const auto& entry) {
+        return now - entry.second.refill > std::chrono::seconds(5);
+      });
+    if (client_posts.size() >= kMaxTrackedClients) return false;
+    if (!client_posts[client].take(limits.max_posts_per_second, now)) return false;
+    return all_posts.take(limits.max_posts_per_second_all, now);
   }
 
   Response start_run(const Request& request) {
-    if (!admit_post()) {
+    if (!admit_post(request.client)) {
       Response r = error_response(429, "too many run requests; retry in a second");
       r.headers.emplace_back("Retry-After", "1");
       return r;

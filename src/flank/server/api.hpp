@@ -27,6 +27,7 @@ struct Request {
   std::string path;    // decoded, without the query string
   std::map<std::string, std::string> query;
   std::string body;
+  std::string client = {};  // the peer's address; rate limits are per client ("" is one client)
 };
 
 struct Response {
@@ -74,9 +75,11 @@ struct ApiLimits {
   int max_queued = 8;            // waiting beyond that; more gets 429
   std::size_t max_kept = 64;     // finished runs kept in memory (oldest dropped first)
   double max_run_seconds = 600;  // a simulation still running after this fails (checked per wave)
-  // POST /api/runs compiles the scenario on the request thread; beyond this rate (with bursts
-  // of twice as many) it answers 429 before any work, so no client can keep the cores busy.
+  // POST /api/runs compiles the scenario on the request thread; beyond this rate per client
+  // (with bursts of twice as many) it answers 429 before any work, so no client can keep the
+  // cores busy or starve the others; all clients together get max_posts_per_second_all.
   double max_posts_per_second = 20;
+  double max_posts_per_second_all = 80;
 };
 
 class Api {
