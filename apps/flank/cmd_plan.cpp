@@ -83,6 +83,7 @@ int run(const PlanCliOptions& opt) {
     Outcome probe;
     probe.objective_hour.assign(layout.objectives.size(), kNever);
     probe.before_reinforcements.assign(layout.objectives.size(), 0);
+    probe.held_at_end.assign(layout.objectives.size(), 0);
     probe.escalation.assign(layout.escalation.size(), 0);
     try {
       per_replication(target.metric, layout, probe);

@@ -18,6 +18,8 @@ Outcome outcome(std::uint64_t rep, double corridor_hour, double vilnius_hour, bo
   o.replication = rep;
   o.objective_hour = {corridor_hour, vilnius_hour};
   o.before_reinforcements = {corridor_hour >= 0 && corridor_hour < 100, 0};
+  // Taken early and held, or taken late and lost again: held while the hour is below 200.
+  o.held_at_end = {corridor_hour >= 0 && corridor_hour < 200, 0};
   o.escalation = {0, static_cast<std::uint8_t>(flag_b)};
   o.escalation_hour = {kNever, flag_b ? 50.0 : kNever};
   o.personnel_lost = {1000.0 * static_cast<double>(rep), 500};
@@ -46,6 +48,8 @@ TEST(Metrics, ProbabilityByDayCountsAtOrBeforeTheHour) {
   EXPECT_EQ(evaluate(parse_metric("p:corridor"), l, os).successes, 3u);
   EXPECT_DOUBLE_EQ(evaluate(parse_metric("p:vilnius:ever"), l, os).value, 0.5);
   EXPECT_EQ(evaluate(parse_metric("p:corridor:before_reinforcements"), l, os).successes, 2u);
+  EXPECT_EQ(evaluate(parse_metric("p:corridor:end"), l, os).successes, 3u);
+  EXPECT_EQ(evaluate(parse_metric("p:vilnius:end"), l, os).successes, 0u);
   EXPECT_DOUBLE_EQ(evaluate(parse_metric("escalation:any"), l, os).value, 0);
 }
 
@@ -89,6 +93,7 @@ TEST(OutcomeCodec, RoundTripsExactly) {
     EXPECT_EQ(back[i].replication, os[i].replication);
     EXPECT_EQ(back[i].objective_hour, os[i].objective_hour);
     EXPECT_EQ(back[i].before_reinforcements, os[i].before_reinforcements);
+    EXPECT_EQ(back[i].held_at_end, os[i].held_at_end);
     EXPECT_EQ(back[i].decision_hour, os[i].decision_hour);
     EXPECT_EQ(back[i].territory, os[i].territory);
     EXPECT_EQ(back[i].personnel_lost, os[i].personnel_lost);
@@ -97,6 +102,18 @@ TEST(OutcomeCodec, RoundTripsExactly) {
     EXPECT_EQ(back[i].escalation_hour, os[i].escalation_hour);
   }
   EXPECT_EQ(encode_outcomes(back), bytes);
+}
+
+// A chunk from before held_at_end existed must be refused, not read as "never held".
+TEST(OutcomeCodec, RefusesTheOlderFormatByName) {
+  auto bytes = encode_outcomes(std::vector<Outcome>{outcome(1, 5, -1)});
+  bytes[0] = 0x31;  // little-endian magic "FOT2" -> "FOT1"
+  try {
+    (void)decode_outcomes(bytes);
+    ADD_FAILURE() << "decoded a format-1 chunk";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("older flank"), std::string::npos) << e.what();
+  }
 }
 
 TEST(OutcomeCodec, RejectsTruncatedData) {

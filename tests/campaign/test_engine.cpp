@@ -112,6 +112,15 @@ TEST(Engine, ConservationAndControlInvariantsHoldEveryStep) {
       for (int k = 0; k < 4; ++k)
         EXPECT_NEAR(o.territory[kRed][k] + o.territory[kBlue][k], 1.0, 1e-12);
     }
+    // The capital objective still holds at the end exactly when Red holds it in the final
+    // state, and only an objective that was achieved can still hold.
+    const RegionId capital = sc.objectives[0].regions[0];
+    EXPECT_EQ(o.held_at_end[0] == 1, engine.state().regions[capital].control == kRed);
+    for (std::size_t i = 0; i < o.held_at_end.size(); ++i) {
+      if (o.held_at_end[i]) {
+        EXPECT_GE(o.objective_hour[i], 0) << sc.objectives[i].id;
+      }
+    }
     // Escalation rule 1 fires with probability 1 exactly when the capital falls.
     EXPECT_EQ(o.escalation[1] == 1, o.objective_hour[0] >= 0);
     if (o.escalation[1]) {

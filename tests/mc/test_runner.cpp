@@ -38,6 +38,7 @@ void expect_same(const mc::Summary& a, const mc::Summary& b) {
     const auto &x = a.objectives[i], &y = b.objectives[i];
     EXPECT_EQ(x.ever.p, y.ever.p);
     EXPECT_EQ(x.before_reinforcements.p, y.before_reinforcements.p);
+    EXPECT_EQ(x.held_at_end.p, y.held_at_end.p);
     for (int k = 0; k < 5; ++k)
       EXPECT_TRUE(x.hour_quantiles[k] == y.hour_quantiles[k] ||
                   (std::isnan(x.hour_quantiles[k]) && std::isnan(y.hour_quantiles[k])));

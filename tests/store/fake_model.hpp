@@ -38,6 +38,7 @@ class FakeModel : public analysis::PointModel {
       o.objective_hour = {falls ? std::floor(24 + 300 * u) : kNever,
                           rng.uniform() < 0.3 ? std::floor(rng.uniform(48, 700)) : kNever};
       o.before_reinforcements = {static_cast<std::uint8_t>(falls && u < 0.1), 0};
+      o.held_at_end = {static_cast<std::uint8_t>(falls && u < 0.2), 0};
       o.decision_hour = rng.uniform(0, 200);
       o.territory[0] = {0.1, 0.2, 0.3, 0.4};
       o.territory[1] = {0.9, 0.8, 0.7, 0.6};

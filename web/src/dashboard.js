@@ -15,12 +15,12 @@ export function createDashboard(root, summary) {
         <p class="small">${s.replications ?? "?"} replications · seed ${s.seed ?? "?"} · combat model ${escapeHtml(s.combatModel ?? "?")}${s.runInfo?.seconds != null ? ` · ${(+s.runInfo.seconds).toFixed(1)} s` : ""}</p>
       </header>
       <section class="card wide"><h3>Objectives</h3><table class="objective-table">
-        <thead><tr><th>Objective</th><th>P(achieved within ${s.horizonDays} days)</th><th>95 % interval</th><th>Before reinforcements</th><th>Median time</th><th>5–95 % time</th></tr></thead>
+        <thead><tr><th>Objective</th><th>P(achieved within ${s.horizonDays} days)</th><th>95 % interval</th><th>Before reinforcements</th><th>Still held at the end</th><th>Median time</th><th>5–95 % time</th></tr></thead>
         <tbody>${s.objectives
           .map(
             (o) => `<tr data-objective="${escapeHtml(o.id)}" data-p="${o.ever?.p ?? ""}">
               <td>${escapeHtml(o.name)}</td><td class="p">${pct(o.ever?.p)}</td>
-              <td>${pct(o.ever?.lo)} – ${pct(o.ever?.hi)}</td><td>${pct(o.beforeReinforcements?.p)}</td>
+              <td>${pct(o.ever?.lo)} – ${pct(o.ever?.hi)}</td><td>${pct(o.beforeReinforcements?.p)}</td><td>${pct(o.heldAtEnd?.p)}</td>
               <td>${hours(o.quantiles[2])}</td><td>${o.quantiles[0] != null ? `${Math.round(o.quantiles[0])}–${Math.round(o.quantiles[4])} h` : "–"}</td></tr>`,
           )
           .join("")}</tbody></table></section>

@@ -77,6 +77,7 @@ export function normaliseSummary(s) {
       quantiles: (q ?? []).map((x) => (x == null || Number.isNaN(x) ? null : x)),
       ever: interval(o.ever) ?? byDay[byDay.length - 1] ?? null,
       beforeReinforcements: interval(o.before_reinforcements),
+      heldAtEnd: interval(o.held_at_end),
     };
   });
   const losses = [];

@@ -41,6 +41,8 @@ std::string describe(const std::string& name) {
                  : fmt::format("P({} within the horizon)", m.item);
     case Metric::Kind::BeforeReinforcements:
       return fmt::format("P({} before Blue's main reinforcements)", m.item);
+    case Metric::Kind::HeldAtEnd:
+      return fmt::format("P({} still held at the end of the horizon)", m.item);
     case Metric::Kind::HoursQuantile:
       return fmt::format("{} % quantile of hours to {} (never = horizon)",
                          static_cast<int>(std::lround(m.q * 100)), m.item);

@@ -12,7 +12,7 @@ namespace flank::analysis {
 namespace {
 
 constexpr const char* kForms =
-    "expected p:<objective>[:day<d>|:before_reinforcements], median_hours:<objective>, "
+    "expected p:<objective>[:day<d>|:before_reinforcements|:end], median_hours:<objective>, "
     "q<NN>_hours:<objective>, territory:<red|blue>:day<3|7|14|30>, lost:<red|blue>, "
     "escalation:any or escalation:<rule>";
 
@@ -54,7 +54,7 @@ double censored_hour(double hour, double horizon) {
 
 bool Metric::is_probability() const {
   return kind == Kind::ObjectiveBy || kind == Kind::BeforeReinforcements ||
-         kind == Kind::EscalationAny || kind == Kind::Escalation;
+         kind == Kind::HeldAtEnd || kind == Kind::EscalationAny || kind == Kind::Escalation;
 }
 
 Metric parse_metric(std::string_view name) {
@@ -74,6 +74,8 @@ Metric parse_metric(std::string_view name) {
       double day = 0;
       if (parts[2] == "before_reinforcements") {
         m.kind = Metric::Kind::BeforeReinforcements;
+      } else if (parts[2] == "end") {
+        m.kind = Metric::Kind::HeldAtEnd;
       } else if (parts[2] == "ever") {
       } else if (parts[2].starts_with("day") && parse_finite(parts[2].substr(3), day) && day >= 0) {
         m.hours = 24 * day;
@@ -148,6 +150,10 @@ double per_replication(const Metric& m, const OutcomeLayout& layout, const Outco
     case Metric::Kind::BeforeReinforcements: {
       const auto i = find_index(layout.objectives, m.item, "objective");
       return o.objective_hour[i] >= 0 && o.before_reinforcements[i] ? 1 : 0;
+    }
+    case Metric::Kind::HeldAtEnd: {
+      const auto i = find_index(layout.objectives, m.item, "objective");
+      return i < o.held_at_end.size() && o.held_at_end[i] ? 1 : 0;
     }
     case Metric::Kind::HoursQuantile:
       return censored_hour(o.objective_hour[find_index(layout.objectives, m.item, "objective")],

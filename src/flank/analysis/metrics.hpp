@@ -5,6 +5,7 @@
 //   p:<objective>                       P(objective achieved within the horizon)
 //   p:<objective>:day<d>                P(achieved at or before hour 24·d)  (docs/formats.md)
 //   p:<objective>:before_reinforcements P(achieved before Blue's main reinforcements arrived)
+//   p:<objective>:end                   P(its condition still holds at the horizon)
 //   median_hours:<objective>            median hour achieved; runs where it never fell count
 //   q<NN>_hours:<objective>             as the horizon (right-censored), so the value is
 //                                       defined even when most runs never reach it
@@ -32,6 +33,7 @@ struct Metric {
   enum class Kind : std::uint8_t {
     ObjectiveBy,           // probability, by hour `hours` (infinite = ever)
     BeforeReinforcements,  // probability
+    HeldAtEnd,             // probability: the objective still holds at the horizon
     HoursQuantile,         // quantile `q` of the censored hour
     Territory,             // mean
     PersonnelLost,         // mean

@@ -7,7 +7,10 @@
 namespace flank::analysis {
 namespace {
 
-constexpr std::uint32_t kMagic = 0x464f5431;  // "FOT1"
+// "FOT2": FOT1 plus held_at_end. FOT1 chunks lack it and are refused rather than read as
+// "never held", which would be a silent wrong answer.
+constexpr std::uint32_t kMagic = 0x464f5432;
+constexpr std::uint32_t kMagicV1 = 0x464f5431;
 
 class Writer {
  public:
@@ -83,6 +86,7 @@ std::vector<std::uint8_t> encode_outcomes(std::span<const Outcome> outcomes) {
     w.u64(o.replication);
     w.doubles(o.objective_hour);
     w.bytes(o.before_reinforcements);
+    w.bytes(o.held_at_end);
     w.f64(o.decision_hour);
     w.f64(o.reinforcements_hour);
     for (const auto& side : o.territory)
@@ -98,7 +102,12 @@ std::vector<std::uint8_t> encode_outcomes(std::span<const Outcome> outcomes) {
 
 std::vector<Outcome> decode_outcomes(std::span<const std::uint8_t> bytes) {
   Reader r(bytes);
-  if (r.u32() != kMagic) throw std::runtime_error("outcome chunk: unknown format");
+  const std::uint32_t magic = r.u32();
+  if (magic == kMagicV1)
+    throw std::runtime_error(
+        "outcome chunk: written by an older flank (format 1, without held_at_end); run the study "
+        "again into a new store");
+  if (magic != kMagic) throw std::runtime_error("outcome chunk: unknown format");
   const auto count = r.u64();
   if (count > bytes.size()) throw std::runtime_error("outcome chunk: bad count");
   std::vector<Outcome> out(count);
@@ -106,6 +115,7 @@ std::vector<Outcome> decode_outcomes(std::span<const std::uint8_t> bytes) {
     o.replication = r.u64();
     r.doubles(o.objective_hour);
     r.bytes(o.before_reinforcements);
+    r.bytes(o.held_at_end);
     o.decision_hour = r.f64();
     o.reinforcements_hour = r.f64();
     for (auto& side : o.territory)

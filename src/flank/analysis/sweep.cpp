@@ -60,6 +60,7 @@ std::string point_summary_json(const PointInfo& info, std::span<const Outcome> o
     o["ever"] = interval(evaluate(parse_metric("p:" + id), l, outcomes));
     o["before_reinforcements"] =
         interval(evaluate(parse_metric("p:" + id + ":before_reinforcements"), l, outcomes));
+    o["held_at_end"] = interval(evaluate(parse_metric("p:" + id + ":end"), l, outcomes));
     Json by_day;
     for (int d : kTerritoryDays)
       by_day[std::to_string(d)] =
@@ -139,6 +140,7 @@ Sweep::Sweep(const Design& design, store::Store& store, PointModel& model,
     Outcome probe;
     probe.objective_hour.assign(info.layout.objectives.size(), kNever);
     probe.before_reinforcements.assign(info.layout.objectives.size(), 0);
+    probe.held_at_end.assign(info.layout.objectives.size(), 0);
     probe.escalation.assign(info.layout.escalation.size(), 0);
     DiagnosticSink sink;
     for (std::size_t i = 0; i < design.outputs.size(); ++i) {

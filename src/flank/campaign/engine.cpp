@@ -294,6 +294,15 @@ struct Stepper {
     if (m.timeline) m.timeline->events.push_back({s.hour + m.dt, kind, std::move(text)});
   }
 
+  // Whether objective o's condition holds now: all its regions held, or its sides joined.
+  bool objective_holds(int o) {
+    const Objective& obj = sc.objectives[o];
+    if (obj.kind != Objective::Kind::Capture) return connected(obj.side, obj.from, obj.to);
+    for (RegionId r : obj.regions)
+      if (control(r) != obj.side) return false;
+    return true;
+  }
+
   LinkId link_between(RegionId a, RegionId b) const {
     for (std::uint32_t k = m.adj_begin[a]; k < m.adj_begin[a + 1]; ++k)
       if (m.adj_region[k] == b) return m.adj_link[k];
@@ -892,16 +901,9 @@ struct Stepper {
     if (m.control_changed) {
       for (int o = 0; o < m.O; ++o) {
         if (s.objective_hour[o] >= 0) continue;
-        const Objective& obj = sc.objectives[o];
-        bool done = true;
-        if (obj.kind == Objective::Kind::Capture) {
-          for (RegionId r : obj.regions) done = done && control(r) == obj.side;
-        } else {
-          done = connected(obj.side, obj.from, obj.to);
-        }
-        if (done) {
+        if (objective_holds(o)) {
           s.objective_hour[o] = hour_end;
-          emit("objective", obj.name);
+          emit("objective", sc.objectives[o].name);
         }
       }
       for (int e = 0; e < m.E; ++e) {
@@ -1113,6 +1115,8 @@ void Engine::finish(Outcome& out) {
     const double h = state_.objective_hour[o];
     out.before_reinforcements[o] = h >= 0 && (!arrived || h < m.reinforcements_hour);
   }
+  out.held_at_end.resize(m.O);
+  for (int o = 0; o < m.O; ++o) out.held_at_end[o] = st.objective_holds(o);
   out.decision_hour = state_.decision_hour[kBlue];
   out.reinforcements_hour = arrived ? m.reinforcements_hour : kNever;
   out.territory = m.territory;

@@ -19,8 +19,10 @@ struct Outcome {
   std::vector<double> objective_hour;               // per objective: hour achieved, or kNever
   std::vector<std::uint8_t> before_reinforcements;  // per objective: 1 if it fell before Blue's
                                                     // main reinforcements all arrived
-  double decision_hour = 0;                         // Blue's political decision, drawn
-  double reinforcements_hour = kNever;              // when Blue's last main reinforcement arrived
+  std::vector<std::uint8_t> held_at_end;  // per objective: 1 if it still holds at the horizon
+                                          // (a city taken on day 18 may be retaken by day 30)
+  double decision_hour = 0;               // Blue's political decision, drawn
+  double reinforcements_hour = kNever;    // when Blue's last main reinforcement arrived
   std::array<std::array<double, 4>, kSides> territory{};  // objective-value share held, per
                                                           // side, at kTerritoryDays
   std::array<double, kSides> personnel_lost{};

@@ -46,6 +46,7 @@ void Signature::add(const Outcome& o) {
   mix(o.replication);
   for (double h : o.objective_hour) d(h);
   for (auto b : o.before_reinforcements) mix(b);
+  for (auto b : o.held_at_end) mix(b);
   d(o.decision_hour);
   d(o.reinforcements_hour);
   for (const auto& side : o.territory)

@@ -35,8 +35,9 @@ struct ObjectiveSummary {
                                  // (d = 0..horizon_days)
   Interval ever;                 // within the horizon
   Interval before_reinforcements;
-  std::array<double, 5> hour_quantiles{};     // 5/25/50/75/95 % of hours, among replications
-                                              // where it fell; NaN when it never fell
+  Interval held_at_end;                    // the objective's condition still holds at the horizon
+  std::array<double, 5> hour_quantiles{};  // 5/25/50/75/95 % of hours, among replications
+                                           // where it fell; NaN when it never fell
   std::vector<std::uint64_t> hour_histogram;  // 12-hour bins over the horizon
   std::uint64_t achieved = 0;                 // replications in which it fell
 };

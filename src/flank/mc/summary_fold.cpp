@@ -33,6 +33,7 @@ SummaryFold::SummaryFold(const Scenario& scenario)
   for (auto& b : personnel_bin_) b /= kPersonnelBinsPerTotal;
   ever_.assign(O, 0);
   before_.assign(O, 0);
+  held_.assign(O, 0);
   hour_hist_.assign(O * (steps_ + 1), 0);
   personnel_hist_.assign(kSides * kPersonnelBins, 0);
   by_category_.assign(kSides * static_cast<std::size_t>(UnitCategory::Count), 0);
@@ -43,6 +44,7 @@ void SummaryFold::clear() {
   n_ = 0;
   std::fill(ever_.begin(), ever_.end(), 0);
   std::fill(before_.begin(), before_.end(), 0);
+  std::fill(held_.begin(), held_.end(), 0);
   std::fill(hour_hist_.begin(), hour_hist_.end(), 0);
   std::fill(personnel_hist_.begin(), personnel_hist_.end(), 0);
   std::fill(by_category_.begin(), by_category_.end(), 0.0);
@@ -55,6 +57,8 @@ void SummaryFold::clear() {
 
 void SummaryFold::add(const Outcome& o) {
   ++n_;
+  for (std::size_t i = 0; i < held_.size() && i < o.held_at_end.size(); ++i)
+    held_[i] += o.held_at_end[i];
   for (std::size_t i = 0; i < ever_.size(); ++i) {
     const double h = o.objective_hour[i];
     if (h < 0) continue;
@@ -84,7 +88,8 @@ void SummaryFold::add(const Outcome& o) {
 
 void SummaryFold::merge(const SummaryFold& c) {
   n_ += c.n_;
-  for (std::size_t i = 0; i < ever_.size(); ++i) ever_[i] += c.ever_[i], before_[i] += c.before_[i];
+  for (std::size_t i = 0; i < ever_.size(); ++i)
+    ever_[i] += c.ever_[i], before_[i] += c.before_[i], held_[i] += c.held_[i];
   for (std::size_t i = 0; i < hour_hist_.size(); ++i) hour_hist_[i] += c.hour_hist_[i];
   for (std::size_t i = 0; i < personnel_hist_.size(); ++i)
     personnel_hist_[i] += c.personnel_hist_[i];
@@ -117,6 +122,7 @@ Summary SummaryFold::summary(const Scenario& scenario) const {
     os.achieved = ever_[i];
     os.ever = wilson(ever_[i], n_);
     os.before_reinforcements = wilson(before_[i], n_);
+    os.held_at_end = wilson(held_[i], n_);
     const std::uint32_t* hist = &hour_hist_[i * (steps_ + 1)];
     std::uint64_t cum = 0;
     int step = 0;

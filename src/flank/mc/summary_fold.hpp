@@ -38,8 +38,8 @@ class SummaryFold {
   double step_hours_;
   std::array<double, kSides> personnel_bin_{};
   std::uint64_t n_ = 0;
-  std::vector<std::uint64_t> ever_, before_;  // per objective
-  std::vector<std::uint32_t> hour_hist_;      // [objective * (steps + 1) + step]
+  std::vector<std::uint64_t> ever_, before_, held_;  // per objective
+  std::vector<std::uint32_t> hour_hist_;             // [objective * (steps + 1) + step]
   std::array<std::array<double, 4>, kSides> territory_{};
   std::array<double, kSides> personnel_{}, power_lost_{};
   std::vector<std::uint32_t> personnel_hist_;  // [side * kPersonnelBins + bin]

@@ -97,6 +97,7 @@ json summary_json(const mc::Summary& s, const RunInfo& info) {
          {"achieved", o.achieved},
          {"ever", interval(o.ever)},
          {"before_reinforcements", interval(o.before_reinforcements)},
+         {"held_at_end", interval(o.held_at_end)},
          {"by_day", by_day},
          {"hours", hours},
          {"histogram", {{"bin_hours", mc::kHistogramBinHours}, {"counts", o.hour_histogram}}}});
@@ -157,6 +158,8 @@ mc::Summary summary_from_json(const json& j) {
     os.achieved = o.at("achieved");
     os.ever = interval_from(o.at("ever"));
     os.before_reinforcements = interval_from(o.at("before_reinforcements"));
+    // Absent from summaries written before flank recorded it.
+    if (o.contains("held_at_end")) os.held_at_end = interval_from(o.at("held_at_end"));
     for (const auto& d : o.at("by_day")) os.by_day.push_back(interval_from(d));
     for (int k = 0; k < 5; ++k)
       os.hour_quantiles[k] = number_from(o.at("hours").at(kHourQuantileKeys[k]));
@@ -211,6 +214,7 @@ std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
   for (const auto& o : s.objectives) {
     row_i("objective_ever", o.id, "", o.ever);
     row_i("objective_before_reinforcements", o.id, "", o.before_reinforcements);
+    row_i("objective_held_at_end", o.id, "", o.held_at_end);
     for (std::size_t d = 0; d < o.by_day.size(); ++d)
       row_i("objective_by_day", o.id, std::to_string(d), o.by_day[d]);
     constexpr int kQ[] = {5, 25, 50, 75, 95};
@@ -265,6 +269,7 @@ std::string summary_table(const mc::Summary& s) {
     out += days;
     out += fmt::format("    within horizon: {}   before NATO reinforcements: {}\n", ci(o.ever),
                        ci(o.before_reinforcements));
+    out += fmt::format("    still held at the end: {}\n", ci(o.held_at_end));
     out += fmt::format("    time when achieved: median {}, 5–95 %: {} – {}\n",
                        hours_days(o.hour_quantiles[2]), hours_days(o.hour_quantiles[0]),
                        hours_days(o.hour_quantiles[4]));
@@ -304,7 +309,8 @@ json outcome_json(const Scenario& sc, const Outcome& o) {
   for (std::size_t i = 0; i < sc.objectives.size() && i < o.objective_hour.size(); ++i)
     objectives.push_back({{"id", sc.objectives[i].id},
                           {"hour", hour_or_null(o.objective_hour[i])},
-                          {"before_reinforcements", o.before_reinforcements[i] != 0}});
+                          {"before_reinforcements", o.before_reinforcements[i] != 0},
+                          {"held_at_end", i < o.held_at_end.size() && o.held_at_end[i] != 0}});
   json territory = {{"days", kTerritoryDays}};
   json personnel, power;
   for (int side = 0; side < kSides; ++side) {
