@@ -29,16 +29,6 @@ Outcome outcome(std::uint64_t rep, double corridor_hour, double vilnius_hour, bo
 }
 }  // namespace
 
-// Wilson score interval, Newcombe (1998) Table I: 81/263 → 0.2553–0.3662; 0/10 → 0–0.2775.
-TEST(Metrics, WilsonMatchesNewcombe) {
-  auto w = wilson_interval(81, 263);
-  EXPECT_NEAR(w.lo, 0.2553, 5e-4);
-  EXPECT_NEAR(w.hi, 0.3662, 5e-4);
-  w = wilson_interval(0, 10);
-  EXPECT_EQ(w.lo, 0);
-  EXPECT_NEAR(w.hi, 0.2775, 5e-4);
-}
-
 TEST(Metrics, ProbabilityByDayCountsAtOrBeforeTheHour) {
   const std::vector<Outcome> os{outcome(0, 24, -1), outcome(1, 24.5, 10), outcome(2, -1, 30),
                                 outcome(3, 168, -1)};

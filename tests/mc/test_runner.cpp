@@ -141,6 +141,7 @@ TEST(Runner, WilsonIntervalMatchesPublishedValues) {
   const mc::Interval c = mc::wilson(81, 263);  // Newcombe's example: 0.2553–0.3662
   EXPECT_NEAR(c.lo, 0.2553, 0.0005);
   EXPECT_NEAR(c.hi, 0.3662, 0.0005);
+  EXPECT_EQ(mc::wilson(10, 10).hi, 1.0);  // exact at n of n, not 1 minus a rounding speck
 }
 
 // More Blue brigades never make Red faster on average. Hours to the capital (the horizon

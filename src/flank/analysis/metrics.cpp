@@ -128,19 +128,6 @@ Metric parse_metric(std::string_view name) {
   throw bad();
 }
 
-Wilson wilson_interval(std::uint64_t successes, std::uint64_t n, double z) {
-  if (n == 0) return {0, 0, 1};
-  const double nn = static_cast<double>(n);
-  const double p = static_cast<double>(successes) / nn;
-  const double z2 = z * z;
-  const double denom = 1 + z2 / nn;
-  const double centre = (p + z2 / (2 * nn)) / denom;
-  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
-  // At 0 or n successes the bound is exactly 0 or 1; rounding would leave a speck.
-  return {p, successes == 0 ? 0.0 : std::max(0.0, centre - half),
-          successes == n ? 1.0 : std::min(1.0, centre + half)};
-}
-
 double per_replication(const Metric& m, const OutcomeLayout& layout, const Outcome& o) {
   switch (m.kind) {
     case Metric::Kind::ObjectiveBy: {
@@ -197,7 +184,7 @@ MetricValue evaluate(const Metric& m, const OutcomeLayout& layout,
   const double n = static_cast<double>(outcomes.size());
   if (m.is_probability()) {
     out.successes = static_cast<std::uint64_t>(std::llround(sum));
-    const auto w = wilson_interval(out.successes, out.n);
+    const auto w = mc::wilson(out.successes, out.n);
     out.value = w.p;
     out.lo = w.lo;
     out.hi = w.hi;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "flank/campaign/outcome.hpp"
+#include "flank/mc/runner.hpp"
 
 namespace flank::analysis {
 
@@ -70,10 +71,7 @@ MetricValue evaluate(const Metric& metric, const OutcomeLayout& layout,
 // under common random numbers.
 double per_replication(const Metric& metric, const OutcomeLayout& layout, const Outcome& o);
 
-struct Wilson {
-  double p = 0, lo = 0, hi = 0;
-};
-// Wilson score interval (z = 1.96 for 95 %).
-Wilson wilson_interval(std::uint64_t successes, std::uint64_t n, double z = 1.959963984540054);
+// Probabilities carry the run summaries' Wilson score interval (mc::wilson).
+using Wilson = mc::Interval;
 
 }  // namespace flank::analysis

@@ -35,7 +35,7 @@ class Search {
       e.successes += evaluate_(e.chosen, e.n, min_n - e.n);
       run_ += min_n - e.n;
       e.n = min_n;
-      e.risk = wilson_interval(e.successes, e.n);
+      e.risk = mc::wilson(e.successes, e.n);
       e.verdict = e.risk.hi <= options_.target  ? Verdict::Meets
                   : e.risk.lo > options_.target ? Verdict::Fails
                                                 : Verdict::Unsure;

@@ -31,7 +31,9 @@ Interval wilson(std::uint64_t successes, std::uint64_t n, double z) {
   const double z2 = z * z, denom = 1 + z2 / nn;
   const double centre = (p + z2 / (2 * nn)) / denom;
   const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
-  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At 0 or n successes the bound is exactly 0 or 1; rounding would leave a speck.
+  return {p, successes == 0 ? 0.0 : std::max(0.0, centre - half),
+          successes == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 void Signature::mix(std::uint64_t v) {
