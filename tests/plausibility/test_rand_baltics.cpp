@@ -7,13 +7,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
-#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "flank/mc/runner.hpp"
+#include "flank/scenario/citations.hpp"
 #include "flank/scenario/loader.hpp"
 
 namespace flank {
@@ -30,29 +29,6 @@ const Scenario& base() {
 const Scenario& variant() {
   static const Scenario s = load_scenario(kVariantFile);
   return s;
-}
-
-// Tokens of a source string that look like citations: capitals followed by digits (R3, W4).
-std::vector<std::string> citations(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !std::isalnum(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t end = i;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                 text[end] == '-' || text[end] == '_'))
-      ++end;
-    const std::string token = text.substr(i, end - i);
-    i = end;
-    std::size_t letters = 0;
-    while (letters < token.size() && std::isupper(static_cast<unsigned char>(token[letters])))
-      ++letters;
-    if (letters == 0 || letters == token.size()) continue;
-    if (std::all_of(token.begin() + static_cast<std::ptrdiff_t>(letters), token.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      out.push_back(token);
-  }
-  return out;
 }
 
 // Every `source:` string in a YAML document, wherever it sits.
@@ -100,12 +76,12 @@ TEST(RandBaltics, EveryCitationIsDeclaredAndEverySourceIsUsedOrAnAssumption) {
   // As the loader: a token is a citation when its letters are S or those of a declared id
   // (so "W4" is checked, "M1" - a tank - is not).
   std::set<std::string> prefixes{"S"};
-  for (const auto& id : declared) prefixes.insert(id.substr(0, id.find_first_of("0123456789")));
+  for (const auto& id : declared) prefixes.insert(citation_prefix(id));
   std::set<std::string> cited;
   for (const auto& text : texts) {
     bool grounded = text.find("assumption") != std::string::npos;
-    for (const auto& token : citations(text)) {
-      if (!prefixes.count(token.substr(0, token.find_first_of("0123456789")))) continue;
+    for (const auto& token : citation_tokens(text)) {
+      if (!prefixes.count(citation_prefix(token))) continue;
       EXPECT_TRUE(declared.count(token)) << "'" << token << "' in: " << text;
       cited.insert(token);
       grounded = grounded || declared.count(token);

@@ -19,6 +19,7 @@
 #include "flank/forces/power.hpp"
 #include "flank/geo/geodesy.hpp"
 #include "flank/geo/graph.hpp"
+#include "flank/scenario/citations.hpp"
 #include "flank/scenario/document.hpp"
 
 namespace flank {
@@ -669,16 +670,6 @@ Node resolve_document(const Text& text, const LoadOptions& options) {
 // ---------------------------------------------------------------------------------------------
 // Validation and compilation of the resolved document
 
-// "S" for "S12", "" when the token is not capitals followed by digits.
-std::string citation_prefix(std::string_view token) {
-  std::size_t letters = 0;
-  while (letters < token.size() && token[letters] >= 'A' && token[letters] <= 'Z') ++letters;
-  if (letters == 0 || letters == token.size()) return {};
-  for (std::size_t i = letters; i < token.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(token[i]))) return {};
-  return std::string(token.substr(0, letters));
-}
-
 using IdMap = std::unordered_map<std::string, std::uint16_t>;
 
 class Compiler {
@@ -829,17 +820,8 @@ void Compiler::source(Fields& f, bool required) {
     return;
   }
   // Citations: tokens <capitals><digits> whose prefix is S or that of a declared id (W12).
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !std::isalnum(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t end = i;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                 text[end] == '-' || text[end] == '_'))
-      ++end;
-    const std::string token = text.substr(i, end - i);
-    i = end;
-    if (citation_prefix(token).empty() || source_ids_.count(token)) continue;
-    if (!citation_prefixes_.count(citation_prefix(token))) continue;
+  for (const std::string& token : citation_tokens(text)) {
+    if (source_ids_.count(token) || !citation_prefixes_.count(citation_prefix(token))) continue;
     c_.error(*n, f.at("source"),
              "cites source " + token + ", which is not declared in the top-level sources: list");
   }
