@@ -252,8 +252,8 @@ TEST(ScenarioErrors, CaptureObjectiveCutOffFromItsSide) {
 }
 
 TEST(ScenarioErrors, Limits) {
-  expect_error(replaced(kSmallScenario, "horizon_days: 20", "horizon_days: 400"), "400",
-               "parameters.horizon_days", "at most 365 days");
+  expect_error(replaced(kSmallScenario, "horizon_days: 20", "horizon_days: 1200"), "1200",
+               "parameters.horizon_days", "at most 1000 days");
   expect_error(replaced(kSmallScenario, "step_hours: 2", "step_hours: 0.1"), "0.1",
                "parameters.step_hours", "at least 0.25 hours");
   // 4,001 regions.

@@ -32,7 +32,7 @@ constexpr std::size_t kMaxRegions = 4000;
 constexpr std::size_t kMaxLinks = 20000;
 constexpr std::size_t kMaxUnits = 10000;
 constexpr std::size_t kMaxListItems = 10000;  // any other list (nations, objectives, ...)
-constexpr double kMaxHorizonDays = 365;
+constexpr double kMaxHorizonDays = 1000;      // long enough for the 2024-25 positional cases
 constexpr double kMinStepHours = 0.25;
 constexpr int kMaxExtendsDepth = 16;
 constexpr double kDefaultSinuosity = 1.25;
@@ -692,6 +692,7 @@ class Compiler {
   void objectives(const Node* list);
   void escalation(const Node* list);
   void parameters(const Node* map);
+  void operations(const Node& map, const std::string& path);
   void graph_checks();
   void finish_compiled();
 
@@ -965,6 +966,8 @@ void Compiler::regions(const Node* list) {
               r.terrain = f.enumeration("terrain", Terrain::Mixed, true);
               r.urban = f.boolean("urban", false);
               r.objective_value = f.number("value", 0.0, Range::NonNegative);
+              r.frontage_km = f.number("frontage_km", 0.0, Range::NonNegative);
+              r.fortification = f.enumeration("fortification", Fortification::None, false);
               const Node* control = f.get("control");
               if (control) {
                 r.initial_control = side(f, "control", kBlue, false);
@@ -1061,6 +1064,7 @@ void Compiler::doctrine(const Node* map) {
         f.boolean("counterattack_across_border", d.counterattack_across_border);
     d.decision_delay_hours =
         f.dist("decision_delay_hours", Distribution::fixed(0), Range::NonNegative, false);
+    d.supply_sources = region_list(f, "supply_sources", false);
     source(f, false);
     f.finish();
   }
@@ -1247,7 +1251,7 @@ void Compiler::parameters(const Node* map) {
     c_.error(*n, "parameters.step_hours", "the step must be at most 24 hours");
   p.horizon_days = f.number("horizon_days", p.horizon_days, Range::Positive);
   if (const Node* n = map->find("horizon_days"); n && p.horizon_days > kMaxHorizonDays)
-    c_.error(*n, "parameters.horizon_days", "the horizon is at most 365 days");
+    c_.error(*n, "parameters.horizon_days", "the horizon is at most 1000 days");
   p.combat_model = f.string("combat_model", p.combat_model);
   if (const Node* n = map->find("combat_model"); n && n->is_scalar()) {
     const auto names = combat::model_names();
@@ -1313,6 +1317,7 @@ void Compiler::parameters(const Node* map) {
     source(g, false);
     g.finish();
   }
+  if (const Node* n = f.get("operations")) operations(*n, f.at("operations"));
   if (const Node* n = f.get("air")) {
     Fields g(c_, *n, f.at("air"));
     for (SideId side_index : {kRed, kBlue}) {
@@ -1337,6 +1342,60 @@ void Compiler::parameters(const Node* map) {
     g.finish();
   }
   source(f, true);
+  f.finish();
+}
+
+// parameters.operations: the operational layer's constants (docs/scenario-format.md). Every key
+// is optional; a missing one keeps the calibrated default in OperationalParams.
+void Compiler::operations(const Node& map, const std::string& path) {
+  OperationalParams& o = s_.params.ops;
+  Fields f(c_, map, path);
+  o.screen_density = f.number("screen_density", o.screen_density, Range::NonNegative);
+  o.prepared_density = f.number("prepared_density", o.prepared_density, Range::NonNegative);
+  o.prepared_hours = f.number("prepared_hours", o.prepared_hours, Range::NonNegative);
+  o.fortify_time_factor = f.number("fortify_time_factor", o.fortify_time_factor, Range::Positive);
+  o.urban_frontage_km = f.number("urban_frontage_km", o.urban_frontage_km, Range::Positive);
+  if (const Node* n = f.get("advance_kmday")) {
+    Fields g(c_, *n, f.at("advance_kmday"));
+    for (int i = 0; i < static_cast<int>(DefenceClass::Count); ++i)
+      o.advance_kmday[i] =
+          g.number(to_string(static_cast<DefenceClass>(i)), o.advance_kmday[i], Range::NonNegative);
+    source(g, false);
+    g.finish();
+  }
+  o.ratio_exponent = f.number("ratio_exponent", o.ratio_exponent, Range::NonNegative);
+  o.ratio_cap = f.number("ratio_cap", o.ratio_cap, Range::Positive);
+  o.stall_ratio = f.number("stall_ratio", o.stall_ratio, Range::NonNegative);
+  o.overrun_ratio = f.number("overrun_ratio", o.overrun_ratio, Range::Positive);
+  o.overrun_capture_fraction =
+      f.number("overrun_capture_fraction", o.overrun_capture_fraction, Range::Probability);
+  o.exploitation_kmday = f.number("exploitation_kmday", o.exploitation_kmday, Range::NonNegative);
+  o.exploitation_fatigue_per_day =
+      f.number("exploitation_fatigue_per_day", o.exploitation_fatigue_per_day, Range::NonNegative);
+  o.rest_hours = f.number("rest_hours", o.rest_hours, Range::NonNegative);
+  o.bridge_intact_probability =
+      f.number("bridge_intact_probability", o.bridge_intact_probability, Range::Probability);
+  o.crossing_delay_hours =
+      f.number("crossing_delay_hours", o.crossing_delay_hours, Range::NonNegative);
+  o.endurance_median_days =
+      f.number("endurance_median_days", o.endurance_median_days, Range::Positive);
+  o.endurance_sigma = f.number("endurance_sigma", o.endurance_sigma, Range::NonNegative);
+  o.urban_endurance_factor =
+      f.number("urban_endurance_factor", o.urban_endurance_factor, Range::Positive);
+  o.low_density_sigma_factor =
+      f.number("low_density_sigma_factor", o.low_density_sigma_factor, Range::Positive);
+  o.isolated_surrender_fraction =
+      f.number("isolated_surrender_fraction", o.isolated_surrender_fraction, Range::Probability);
+  o.noise_hours = f.number("noise_hours", o.noise_hours, Range::Positive);
+  for (const auto& [key, value] :
+       {std::pair<const char*, double>{"ratio_exponent", o.ratio_exponent},
+        {"ratio_cap", o.ratio_cap},
+        {"exploitation_kmday", o.exploitation_kmday}})
+    if (const Node* n = map.find(key); n && value > 1000)
+      c_.error(*n, f.at(key), "must be at most 1000");
+  if (const Node* n = map.find("stall_ratio"); n && o.stall_ratio >= o.ratio_cap)
+    c_.error(*n, f.at("stall_ratio"), "must be below ratio_cap");
+  source(f, false);
   f.finish();
 }
 

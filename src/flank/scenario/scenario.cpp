@@ -66,6 +66,8 @@ constexpr const char* kCategory[] = {"armoured",         "mechanised",  "motoris
                                      "rocket_artillery", "air_defence", "territorial"};
 constexpr const char* kPosture[] = {"attack",    "hasty", "prepared",
                                     "fortified", "delay", "withdrawal"};
+constexpr const char* kDefenceClass[] = {"screen", "hasty", "prepared", "fortified"};
+constexpr const char* kFortification[] = {"none", "prepared", "fortified"};
 
 template <typename E, std::size_t N>
 bool parse_enum(std::string_view s, const char* const (&names)[N], E& out) {
@@ -89,6 +91,18 @@ const char* to_string(UnitCategory c) {
 }
 const char* to_string(Posture p) {
   return kPosture[static_cast<int>(p)];
+}
+const char* to_string(DefenceClass d) {
+  return kDefenceClass[static_cast<int>(d)];
+}
+const char* to_string(Fortification f) {
+  return kFortification[static_cast<int>(f)];
+}
+bool parse(std::string_view s, DefenceClass& d) {
+  return parse_enum(s, kDefenceClass, d);
+}
+bool parse(std::string_view s, Fortification& f) {
+  return parse_enum(s, kFortification, f);
 }
 bool parse(std::string_view s, Terrain& t) {
   return parse_enum(s, kTerrain, t);

@@ -43,6 +43,10 @@ enum class UnitCategory : std::uint8_t {
 };
 // Dupuy postures; the defender's posture multiplies its power.
 enum class Posture : std::uint8_t { Attack, Hasty, Prepared, Fortified, Delay, Withdrawal, Count };
+// What a defence in a region amounts to, from force-to-space and time in place (docs/model.md
+// "Posture"). A region's own works are given on the same scale (None = no works).
+enum class DefenceClass : std::uint8_t { Screen, Hasty, Prepared, Fortified, Count };
+enum class Fortification : std::uint8_t { None, Prepared, Fortified, Count };
 
 // A per-replication random quantity. Fixed values are Distribution{Kind::Fixed, v}.
 struct Distribution {
@@ -78,7 +82,11 @@ struct Region {
   bool urban = false;
   double objective_value = 0;  // weight in territory scores
   SideId initial_control = kBlue;
-  std::vector<LinkId> links;  // incident links
+  // Front a defender must cover, km; 0 = derived (docs/model.md "Posture": the mean length of
+  // the region's links, or a city's footprint when urban).
+  double frontage_km = 0;
+  Fortification fortification = Fortification::None;  // works in place at the start
+  std::vector<LinkId> links;                          // incident links
 };
 
 struct Link {
@@ -161,6 +169,9 @@ struct SideDoctrine {
   // enemy land). Off: they only retake own land, whatever the decision.
   bool counterattack_across_border = true;
   Distribution decision_delay_hours;  // hours from campaign start to the side's decision
+  // Regions the side's supply is traced from (ports, railheads, the home country's interior).
+  // Empty: every region of one of the side's own countries, as before this key existed.
+  std::vector<RegionId> supply_sources;
 };
 
 struct EscalationRule {
@@ -188,6 +199,52 @@ struct AirParams {
   double interdiction_attrition = 0;  // strength fraction lost per interdiction sortie
 };
 
+// The operational layer: posture from force-to-space, advance through a defended region,
+// overrun, exploitation, river crossings and isolation (docs/model.md "Operational
+// resolution"). Defaults are the values fitted on the campaign cases (docs/validation.md §9)
+// or, where that data does not constrain them, the sourced priors named in docs/model.md.
+struct OperationalParams {
+  // Force-to-space, men per km of frontage.
+  double screen_density = 150;    // below: a screen, whatever the time in place
+  double prepared_density = 500;  // below: no prepared defence without works
+  // Hours in place to prepare at the reference density of 1,000 men/km; at density ρ it takes
+  // prepared_hours × 1000 / ρ (QJM: 5 days at 1 m of front per man, 10 days at 2 m).
+  double prepared_hours = 120;
+  double fortify_time_factor = 3;  // fortifying takes this many times longer than preparing
+  double urban_frontage_km = 10;   // a city's footprint when the region gives no frontage
+  // Advance through a defended region, km/day at modified force ratio 1 for advance_factor 1,
+  // by DefenceClass; × min(R, ratio_cap)^ratio_exponent, none below stall_ratio.
+  std::array<double, static_cast<int>(DefenceClass::Count)> advance_kmday{8, 4, 2, 1};
+  double ratio_exponent = 1.5;
+  double ratio_cap = 6;
+  double stall_ratio = 0.75;
+  // Overrun: at a modified ratio >= overrun_ratio against a screen or hasty defence outside a
+  // city the attacker moves at the exploitation rate, and on taking the region captures this
+  // share of the defenders' remaining strength; the rest retreat broken.
+  double overrun_ratio = 6;
+  double overrun_capture_fraction = 0.3;
+  // Exploitation through undefended enemy land, km/day for advance_factor 1 on a motorway in
+  // open terrain (× road_speed × terrain movement), falling with days of continuous advance.
+  double exploitation_kmday = 80;
+  double exploitation_fatigue_per_day = 0.1;  // rate × 1 / (1 + fatigue × days advancing)
+  double rest_hours = 12;                     // a halt this long resets the fatigue clock
+  // A river on the link: the bridge is taken intact with this probability, else the attack
+  // waits crossing_delay_hours (assault crossing, bridging) before it advances.
+  double bridge_intact_probability = 0.3;
+  double crossing_delay_hours = 24;
+  // Isolation: a unit with no supply path draws an endurance (lognormal, days), longer in a
+  // city and more spread for a thin defence; on expiry it surrenders isolated_surrender_fraction
+  // of its strength and the rest tries to break out.
+  double endurance_median_days = 7;
+  double endurance_sigma = 0.3;
+  double urban_endurance_factor = 2;
+  double low_density_sigma_factor = 2;
+  double isolated_surrender_fraction = 0.5;
+  // Engagement noise is drawn once per engagement and redrawn every noise_hours of model time,
+  // so that the answer does not depend on the step length.
+  double noise_hours = 24;
+};
+
 struct Parameters {
   double step_hours = 1;
   double horizon_days = 30;
@@ -209,6 +266,7 @@ struct Parameters {
   std::array<double, kSides> air_defence_factor{1,
                                                 1};  // fraction of enemy sorties that get through
   std::string cost_units;  // what Unit::cost counts, e.g. "M EUR/yr" (for reports)
+  OperationalParams ops;
 };
 
 // One entry of the scenario's `sources:` list; `source:` fields cite these by id.
@@ -258,10 +316,14 @@ const char* to_string(Terrain);
 const char* to_string(RoadClass);
 const char* to_string(UnitCategory);
 const char* to_string(Posture);
+const char* to_string(DefenceClass);
+const char* to_string(Fortification);
 // Parse helpers return false on unknown names (the loader turns that into a diagnostic).
 bool parse(std::string_view, Terrain&);
 bool parse(std::string_view, RoadClass&);
 bool parse(std::string_view, UnitCategory&);
 bool parse(std::string_view, Posture&);
+bool parse(std::string_view, DefenceClass&);
+bool parse(std::string_view, Fortification&);
 
 }  // namespace flank
