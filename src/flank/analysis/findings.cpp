@@ -51,6 +51,12 @@ std::string describe(const std::string& name) {
                          kTerritoryDays[m.day_index]);
     case Metric::Kind::PersonnelLost:
       return fmt::format("{} personnel lost (mean)", m.side == 0 ? "Red" : "Blue");
+    case Metric::Kind::Captured:
+      return fmt::format("{} personnel captured (mean)", m.side == 0 ? "Red" : "Blue");
+    case Metric::Kind::Isolated:
+      return fmt::format("{} personnel cut off from supply (mean)", m.side == 0 ? "Red" : "Blue");
+    case Metric::Kind::Pockets:
+      return fmt::format("{} pockets formed (mean)", m.side == 0 ? "Red" : "Blue");
     case Metric::Kind::EscalationAny:
       return "P(any escalation flag)";
     case Metric::Kind::Escalation:

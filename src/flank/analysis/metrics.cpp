@@ -14,6 +14,7 @@ namespace {
 constexpr const char* kForms =
     "expected p:<objective>[:day<d>|:before_reinforcements|:end], median_hours:<objective>, "
     "q<NN>_hours:<objective>, territory:<red|blue>:day<3|7|14|30>, lost:<red|blue>, "
+    "captured:<red|blue>, isolated:<red|blue>, pockets:<red|blue>, "
     "escalation:any or escalation:<rule>";
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -112,9 +113,12 @@ Metric parse_metric(std::string_view name) {
     m.day_index = static_cast<int>(it - std::begin(kTerritoryDays));
     return m;
   }
-  if (head == "lost") {
+  if (head == "lost" || head == "captured" || head == "isolated" || head == "pockets") {
     if (parts.size() != 2) throw bad();
-    m.kind = Metric::Kind::PersonnelLost;
+    m.kind = head == "lost"       ? Metric::Kind::PersonnelLost
+             : head == "captured" ? Metric::Kind::Captured
+             : head == "isolated" ? Metric::Kind::Isolated
+                                  : Metric::Kind::Pockets;
     m.side = parse_side(parts[1]);
     if (m.side < 0) throw bad();
     return m;
@@ -149,6 +153,12 @@ double per_replication(const Metric& m, const OutcomeLayout& layout, const Outco
       return o.territory[m.side][m.day_index];
     case Metric::Kind::PersonnelLost:
       return o.personnel_lost[m.side];
+    case Metric::Kind::Captured:
+      return o.operations.personnel_captured[m.side];
+    case Metric::Kind::Isolated:
+      return o.operations.personnel_isolated[m.side];
+    case Metric::Kind::Pockets:
+      return o.operations.pockets[m.side];
     case Metric::Kind::EscalationAny:
       return std::any_of(o.escalation.begin(), o.escalation.end(), [](auto f) { return f != 0; })
                  ? 1

@@ -11,6 +11,9 @@
 //                                       defined even when most runs never reach it
 //   territory:<red|blue>:day<3|7|14|30> mean share of objective value held
 //   lost:<red|blue>                     mean personnel lost
+//   captured:<red|blue>                 mean personnel captured (pockets and overruns)
+//   isolated:<red|blue>                 mean personnel cut off from supply
+//   pockets:<red|blue>                  mean pockets formed (regions of the side cut off)
 //   escalation:any | escalation:<rule>  P(escalation flag raised)
 #include <cstdint>
 #include <span>
@@ -38,6 +41,9 @@ struct Metric {
     HoursQuantile,         // quantile `q` of the censored hour
     Territory,             // mean
     PersonnelLost,         // mean
+    Captured,              // mean
+    Isolated,              // mean
+    Pockets,               // mean
     EscalationAny,         // probability
     Escalation,            // probability
   };
@@ -46,7 +52,7 @@ struct Metric {
   std::string item;   // objective or escalation rule id
   double hours = 0;   // ObjectiveBy
   double q = 0.5;     // HoursQuantile
-  int side = 0;       // Territory, PersonnelLost
+  int side = 0;       // Territory, PersonnelLost, Captured, Isolated, Pockets
   int day_index = 0;  // Territory: index into kTerritoryDays
 
   bool is_probability() const;

@@ -9,7 +9,8 @@ namespace {
 
 // "FOT2": FOT1 plus held_at_end. FOT1 chunks lack it and are refused rather than read as
 // "never held", which would be a silent wrong answer.
-constexpr std::uint32_t kMagic = 0x464f5432;
+constexpr std::uint32_t kMagic = 0x464f5433;  // format 3: with the operational outcomes
+constexpr std::uint32_t kMagicV2 = 0x464f5432;
 constexpr std::uint32_t kMagicV1 = 0x464f5431;
 
 class Writer {
@@ -96,6 +97,14 @@ std::vector<std::uint8_t> encode_outcomes(std::span<const Outcome> outcomes) {
     w.doubles(o.losses_by_category);
     w.bytes(o.escalation);
     w.doubles(o.escalation_hour);
+    const Operations& ops = o.operations;
+    for (int side = 0; side < kSides; ++side) {
+      w.f64(ops.personnel_isolated[side]);
+      w.f64(ops.personnel_captured[side]);
+      w.f64(ops.pockets[side]);
+    }
+    w.f64(ops.regions_bypassed);
+    for (double e : ops.engagements) w.f64(e);
   }
   return w.take();
 }
@@ -107,6 +116,10 @@ std::vector<Outcome> decode_outcomes(std::span<const std::uint8_t> bytes) {
     throw std::runtime_error(
         "outcome chunk: written by an older flank (format 1, without held_at_end); run the study "
         "again into a new store");
+  if (magic == kMagicV2)
+    throw std::runtime_error(
+        "outcome chunk: written by an older flank (format 2, before the operational layer); run "
+        "the study again into a new store");
   if (magic != kMagic) throw std::runtime_error("outcome chunk: unknown format");
   const auto count = r.u64();
   if (count > bytes.size()) throw std::runtime_error("outcome chunk: bad count");
@@ -125,6 +138,14 @@ std::vector<Outcome> decode_outcomes(std::span<const std::uint8_t> bytes) {
     r.doubles(o.losses_by_category);
     r.bytes(o.escalation);
     r.doubles(o.escalation_hour);
+    Operations& ops = o.operations;
+    for (int side = 0; side < kSides; ++side) {
+      ops.personnel_isolated[side] = r.f64();
+      ops.personnel_captured[side] = r.f64();
+      ops.pockets[side] = r.f64();
+    }
+    ops.regions_bypassed = r.f64();
+    for (double& e : ops.engagements) e = r.f64();
   }
   if (!r.done()) throw std::runtime_error("outcome chunk: trailing data");
   return out;

@@ -14,6 +14,20 @@ inline constexpr double kNever = -1;  // objective hours when it never fell
 // Days at which territory is reported (DESIGN.md §3).
 inline constexpr int kTerritoryDays[] = {3, 7, 14, 30};
 
+// How each engagement ended, by what decided it (docs/model.md "Operational resolution").
+// Codes index Operations::engagements and the JSON's keys: never renumber.
+enum class EngagementKind : std::uint8_t { Assault, Overrun, Siege, Count };
+inline constexpr const char* kEngagementKindNames[] = {"assault", "overrun", "siege"};
+
+// The operational layer's per-replication outcomes.
+struct Operations {
+  std::array<double, kSides> personnel_isolated{};  // cut off from supply (per onset)
+  std::array<double, kSides> personnel_captured{};  // surrendered in pockets or overruns
+  std::array<double, kSides> pockets{};             // regions with the side's forces cut off
+  double regions_bypassed = 0;                      // defended regions an axis went around
+  std::array<double, static_cast<int>(EngagementKind::Count)> engagements{};  // attacks ended
+};
+
 struct Outcome {
   std::uint64_t replication = 0;
   std::vector<double> objective_hour;               // per objective: hour achieved, or kNever
@@ -30,6 +44,7 @@ struct Outcome {
   std::vector<double> losses_by_category;  // [side * UnitCategory::Count + category]: personnel
   std::vector<std::uint8_t> escalation;    // per escalation rule: 1 if raised
   std::vector<double> escalation_hour;     // per rule: hour raised or kNever
+  Operations operations;
 };
 
 }  // namespace flank

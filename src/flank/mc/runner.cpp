@@ -58,6 +58,14 @@ void Signature::add(const Outcome& o) {
   for (double x : o.losses_by_category) d(x);
   for (auto e : o.escalation) mix(e);
   for (double h : o.escalation_hour) d(h);
+  const Operations& ops = o.operations;
+  for (int side = 0; side < kSides; ++side) {
+    d(ops.personnel_isolated[side]);
+    d(ops.personnel_captured[side]);
+    d(ops.pockets[side]);
+  }
+  d(ops.regions_bypassed);
+  for (double e : ops.engagements) d(e);
 }
 
 Summary run(const Scenario& scenario, const RunConfig& config) {

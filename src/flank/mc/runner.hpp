@@ -58,6 +58,7 @@ struct Summary {
   std::vector<Interval> escalation;
   Interval any_escalation;
   double decision_hour_mean = 0;
+  Operations operations_mean;  // per-replication operational outcomes, averaged
 
   std::uint64_t first_replication = 0;
   double step_hours = 1, horizon_days = 30;

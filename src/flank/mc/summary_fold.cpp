@@ -53,7 +53,22 @@ void SummaryFold::clear() {
   personnel_ = power_lost_ = {};
   any_escalation_ = 0;
   decision_hour_ = 0;
+  operations_ = {};
 }
+
+namespace {
+// a += b × scale, field by field.
+void accumulate(Operations& a, const Operations& b, double scale = 1) {
+  for (int s = 0; s < kSides; ++s) {
+    a.personnel_isolated[s] += b.personnel_isolated[s] * scale;
+    a.personnel_captured[s] += b.personnel_captured[s] * scale;
+    a.pockets[s] += b.pockets[s] * scale;
+  }
+  a.regions_bypassed += b.regions_bypassed * scale;
+  for (std::size_t k = 0; k < a.engagements.size(); ++k)
+    a.engagements[k] += b.engagements[k] * scale;
+}
+}  // namespace
 
 void SummaryFold::add(const Outcome& o) {
   ++n_;
@@ -84,6 +99,7 @@ void SummaryFold::add(const Outcome& o) {
   }
   any_escalation_ += any;
   decision_hour_ += o.decision_hour;
+  accumulate(operations_, o.operations);
 }
 
 void SummaryFold::merge(const SummaryFold& c) {
@@ -102,6 +118,7 @@ void SummaryFold::merge(const SummaryFold& c) {
   for (std::size_t i = 0; i < escalation_.size(); ++i) escalation_[i] += c.escalation_[i];
   any_escalation_ += c.any_escalation_;
   decision_hour_ += c.decision_hour_;
+  accumulate(operations_, c.operations_);
 }
 
 Summary SummaryFold::summary(const Scenario& scenario) const {
@@ -163,6 +180,7 @@ Summary SummaryFold::summary(const Scenario& scenario) const {
   }
   s.any_escalation = wilson(any_escalation_, n_);
   s.decision_hour_mean = decision_hour_ / n;
+  accumulate(s.operations_mean, operations_, 1.0 / n);
   return s;
 }
 

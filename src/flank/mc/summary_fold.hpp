@@ -47,6 +47,7 @@ class SummaryFold {
   std::vector<std::uint64_t> escalation_;
   std::uint64_t any_escalation_ = 0;
   double decision_hour_ = 0;
+  Operations operations_{};  // sums
 };
 
 // The summary of replications [0, outcomes.size()) given in order, folded exactly as mc::run

@@ -74,6 +74,40 @@ RunInfo current_run_info(const mc::Summary& summary) {
   return info;
 }
 
+namespace {
+
+// The operational outcomes as JSON (summary means or one replication's values).
+json operations_json(const Operations& ops) {
+  json j, isolated, captured, pockets, engagements;
+  for (int side = 0; side < kSides; ++side) {
+    isolated[kSideKey[side]] = ops.personnel_isolated[side];
+    captured[kSideKey[side]] = ops.personnel_captured[side];
+    pockets[kSideKey[side]] = ops.pockets[side];
+  }
+  for (int k = 0; k < static_cast<int>(EngagementKind::Count); ++k)
+    engagements[kEngagementKindNames[k]] = ops.engagements[k];
+  return {{"personnel_isolated", isolated},
+          {"personnel_captured", captured},
+          {"pockets", pockets},
+          {"regions_bypassed", ops.regions_bypassed},
+          {"engagements", engagements}};
+}
+
+Operations operations_from(const json& j) {
+  Operations ops;
+  for (int side = 0; side < kSides; ++side) {
+    ops.personnel_isolated[side] = j.at("personnel_isolated").at(kSideKey[side]);
+    ops.personnel_captured[side] = j.at("personnel_captured").at(kSideKey[side]);
+    ops.pockets[side] = j.at("pockets").at(kSideKey[side]);
+  }
+  ops.regions_bypassed = j.at("regions_bypassed");
+  for (int k = 0; k < static_cast<int>(EngagementKind::Count); ++k)
+    ops.engagements[k] = j.at("engagements").at(kEngagementKindNames[k]);
+  return ops;
+}
+
+}  // namespace
+
 json summary_json(const mc::Summary& s, const RunInfo& info) {
   json j;
   j["format"] = "flank-summary-1";
@@ -130,6 +164,7 @@ json summary_json(const mc::Summary& s, const RunInfo& info) {
   }
   j["escalation"] = {{"any", interval(s.any_escalation)}, {"rules", rules}};
   j["decision_hour_mean"] = s.decision_hour_mean;
+  j["operations_mean"] = operations_json(s.operations_mean);
   j["run_info"] = {
       {"flank_version", info.flank_version},
       {"threads", info.threads},
@@ -187,6 +222,8 @@ mc::Summary summary_from_json(const json& j) {
   }
   s.any_escalation = interval_from(j.at("escalation").at("any"));
   s.decision_hour_mean = j.at("decision_hour_mean");
+  // Absent from summaries written before the operational layer.
+  if (j.contains("operations_mean")) s.operations_mean = operations_from(j.at("operations_mean"));
   if (j.contains("run_info")) {
     s.threads = j["run_info"].value("threads", 0);
     s.wall_seconds = j["run_info"].value("wall_seconds", 0.0);
@@ -243,6 +280,15 @@ std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
     row_i("escalation", s.escalation_ids[i], "", s.escalation[i]);
   row_i("escalation_any", "", "", s.any_escalation);
   row("decision_hour_mean", "", "", num(s.decision_hour_mean));
+  const Operations& ops = s.operations_mean;
+  for (int side = 0; side < kSides; ++side) {
+    row("personnel_isolated_mean", kSideKey[side], "", num(ops.personnel_isolated[side]));
+    row("personnel_captured_mean", kSideKey[side], "", num(ops.personnel_captured[side]));
+    row("pockets_mean", kSideKey[side], "", num(ops.pockets[side]));
+  }
+  row("regions_bypassed_mean", "", "", num(ops.regions_bypassed));
+  for (int k = 0; k < static_cast<int>(EngagementKind::Count); ++k)
+    row("engagements_mean", kEngagementKindNames[k], "", num(ops.engagements[k]));
   row("run_info", "flank_version", "", info.flank_version);
   row("run_info", "threads", "", std::to_string(info.threads));
   row("run_info", "wall_seconds", "", num(info.wall_seconds));
@@ -300,6 +346,16 @@ std::string summary_table(const mc::Summary& s) {
                        s.escalation_names[i].empty() ? s.escalation_ids[i] : s.escalation_names[i],
                        ci(s.escalation[i]));
   out += fmt::format("  {:<48} {}\n", "any", ci(s.any_escalation));
+  const Operations& ops = s.operations_mean;
+  out += "\nManoeuvre (mean per campaign): personnel cut off from supply / captured, pockets\n";
+  for (int side = 0; side < kSides; ++side)
+    out +=
+        fmt::format("  {:<5} {:>9.0f} / {:>8.0f}   {:>5.1f}\n", kSideKey[side],
+                    ops.personnel_isolated[side], ops.personnel_captured[side], ops.pockets[side]);
+  out += fmt::format(
+      "  attacks ended by assault {:.1f}, by overrun {:.1f}, in a siege {:.1f}; "
+      "defended regions bypassed {:.1f}\n",
+      ops.engagements[0], ops.engagements[1], ops.engagements[2], ops.regions_bypassed);
   out += fmt::format("\nNATO political decision: mean {}\n", hours_days(s.decision_hour_mean));
   return out;
 }
@@ -330,7 +386,8 @@ json outcome_json(const Scenario& sc, const Outcome& o) {
           {"territory", territory},
           {"personnel_lost", personnel},
           {"power_lost_fraction", power},
-          {"escalation", escalation}};
+          {"escalation", escalation},
+          {"operations", operations_json(o.operations)}};
 }
 
 json timeline_json(const Scenario& sc, std::uint64_t seed, std::uint64_t replication,
