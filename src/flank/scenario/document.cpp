@@ -488,7 +488,10 @@ void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sin
       }
       Node* found = at->find(s.key);
       if (!found) {
-        if (!last) {
+        // A missing key is created when what follows it is a key too, so an override can set
+        // a parameter group the file leaves at its defaults (parameters.operations.x=...).
+        // A list cannot be created: its items need ids.
+        if (!last && segments[i + 1].is_selector) {
           sink.add({label, 0, 0}, std::string(path),
                    "'" + (walked.empty() ? std::string("the document") : walked) +
                        "' has no key '" + s.key + "'");
@@ -496,6 +499,10 @@ void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sin
         }
         at->map.push_back({s.key, label_mark, {}});
         found = &at->map.back().value;
+        if (!last) {
+          found->kind = Node::Kind::Map;
+          found->where = label_mark;
+        }
       }
       walked += (walked.empty() ? "" : ".") + s.key;
       at = found;

@@ -67,7 +67,7 @@ Node parse(std::string_view text, const std::string& file, DiagnosticSink& sink)
 void merge(Node& base, Node overlay, const std::string& path, DiagnosticSink& sink);
 
 // A `--set` override "path=value": path segments `key`, `[id]` or `[index]`.
-// Intermediate segments must exist; a final map key may be new (validation then checks it).
+// Missing map keys are created (validation then checks them); a missing list is an error.
 void apply_override(Node& root, std::string_view assignment, DiagnosticSink& sink);
 
 // Block-style YAML of the tree (scalars quoted only when they were quoted or must be).
