@@ -85,7 +85,7 @@ TEST(CampaignManifest, UnknownObjectiveNamesFileLineAndKey) {
       manifest_with("{objective: take-east, hours: 30, source: test}", "    confidence: high\n"));
   const Diagnostic d = diagnostic_for(path, "objective");
   EXPECT_EQ(d.where.file, path);
-  EXPECT_EQ(d.where.line, 8);
+  EXPECT_EQ(d.where.line, 7);  // the observation's line
   EXPECT_NE(d.message.find("take-east"), std::string::npos);
   EXPECT_NE(d.message.find("take-west"), std::string::npos);  // the known objectives listed
 }
@@ -96,7 +96,7 @@ TEST(CampaignManifest, BadNumberNamesFileLineAndKey) {
       manifest_with("{objective: take-west, hours: 3x, source: test}", "    confidence: high\n"));
   const Diagnostic d = diagnostic_for(path, "observations[0].hours");
   EXPECT_EQ(d.where.file, path);
-  EXPECT_EQ(d.where.line, 8);
+  EXPECT_EQ(d.where.line, 7);  // the observation's line
   EXPECT_EQ(d.path, "cases[T1].observations[0].hours");
 }
 
