@@ -1,6 +1,9 @@
 // `flank validate battles FILE.csv`: predicts battle outcomes from pre-battle information with
 // the engine's Dupuy model and scores them against history and baselines
 // (src/flank/combat/calibrate.hpp, docs/validation.md).
+// `flank validate campaigns [MANIFEST...]`: runs the historical campaign cases and scores the
+// model's objective hours against the observed ones, optionally with a leave-one-case-out fit
+// over a parameter grid (src/flank/history/campaigns.hpp, docs/validation.md).
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -8,12 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "command.hpp"
 #include "flank/combat/calibrate.hpp"
 #include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
 #include "flank/history/battles.hpp"
+#include "flank/history/campaigns.hpp"
 #include "flank/history/csv.hpp"
 
 namespace {
@@ -267,6 +272,219 @@ int run(const Options& o) {
   return 0;
 }
 
+// --- flank validate campaigns ---------------------------------------------------------------
+
+struct CampaignOptions {
+  std::vector<std::string> manifests;
+  flank::history::RunSettings settings;
+  std::string json_file, grid_file;
+  bool quiet = false;
+};
+
+nlohmann::json number_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+
+// 64-bit hashes are 16 hex digits in JSON (docs/formats.md conventions).
+std::string hash_hex(std::uint64_t h) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string hours_text(double h) {
+  if (std::isnan(h)) return "-";
+  if (std::isinf(h)) return "never";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f h", h);
+  return buf;
+}
+
+std::string observed_text(const flank::history::ObservationResult& r) {
+  if (!r.held) return hours_text(r.observed_hours);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "held %.0f d", r.horizon_hours / 24);
+  return buf;
+}
+
+std::string ratio_text(double ratio) {
+  if (std::isnan(ratio)) return "-";
+  if (std::isinf(ratio)) return "inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", ratio);
+  return buf;
+}
+
+void print_observation_rows(const std::vector<flank::history::ObservationResult>& rows) {
+  std::printf("%-5s %-20s %11s %11s %24s %6s %6s  %s\n", "case", "objective", "observed",
+              "model med", "fell: median [5-95 %]", "P", "ratio", "flags");
+  for (const auto& r : rows) {
+    const std::string band = hours_text(r.median_hours) + " [" + hours_text(r.q05_hours) + " - " +
+                             hours_text(r.q95_hours) + "]";
+    std::string flags = r.within_factor ? "within 1.5" : "";
+    if (r.wrong_in_kind) flags += "WRONG IN KIND";
+    std::printf("%-5s %-20s %11s %11s %24s %6.2f %6s  %s\n", r.case_id.c_str(), r.objective.c_str(),
+                observed_text(r).c_str(), hours_text(r.unconditional_median_hours).c_str(),
+                band.c_str(), r.p_achieved, ratio_text(r.ratio).c_str(), flags.c_str());
+  }
+}
+
+void print_summary(const char* title, const flank::history::ValidationSummary& s) {
+  std::printf(
+      "%s: %d cases, %d observations (%d timed); within factor 1.5: %d/%d (%.0f %%); median "
+      "|log ratio| %s; wrong in kind: %d\n",
+      title, s.cases, s.observations, s.timed, s.within, s.timed,
+      std::isfinite(s.share_within) ? 100 * s.share_within : 0.0,
+      std::isinf(s.median_abs_log_ratio)
+          ? "inf"
+          : std::to_string(s.median_abs_log_ratio).substr(0, 5).c_str(),
+      s.wrong_in_kind);
+}
+
+nlohmann::json observation_json(const flank::history::ObservationResult& r) {
+  nlohmann::json observed = r.held
+                                ? nlohmann::json{{"held", true}, {"horizon_hours", r.horizon_hours}}
+                                : nlohmann::json{{"held", false}, {"hours", r.observed_hours}};
+  return {{"case", r.case_id},
+          {"objective", r.objective},
+          {"source", r.source},
+          {"observed", observed},
+          {"model",
+           {{"replications", r.replications},
+            {"achieved", r.achieved},
+            {"p_achieved", r.p_achieved},
+            {"horizon_hours", r.horizon_hours},
+            {"median_hours", number_or_null(r.median_hours)},
+            {"q05_hours", number_or_null(r.q05_hours)},
+            {"q95_hours", number_or_null(r.q95_hours)},
+            {"unconditional_median_hours", number_or_null(r.unconditional_median_hours)}}},
+          {"ratio", number_or_null(r.ratio)},
+          {"within_factor_1_5", r.within_factor},
+          {"wrong_in_kind", r.wrong_in_kind}};
+}
+
+nlohmann::json summary_json(const flank::history::ValidationSummary& s) {
+  return {{"cases", s.cases},
+          {"observations", s.observations},
+          {"timed_observations", s.timed},
+          {"within_factor_1_5", s.within},
+          {"share_within_factor_1_5", number_or_null(s.share_within)},
+          {"median_abs_log_ratio", number_or_null(s.median_abs_log_ratio)},
+          {"wrong_in_kind", s.wrong_in_kind}};
+}
+
+std::string point_text(const std::vector<std::string>& overrides) {
+  std::string out;
+  for (const auto& o : overrides) out += (out.empty() ? "" : " ") + o;
+  return out.empty() ? "(no overrides)" : out;
+}
+
+int run_campaigns(CampaignOptions o) {
+  using namespace flank::history;
+  if (o.settings.replications == 0)
+    throw flank::InputError(flank::Diagnostic{{}, "-n", "need at least 1 replication"});
+  if (o.settings.threads < 0)
+    throw flank::InputError(
+        flank::Diagnostic{{}, "--threads", "the thread count must be 0 (all) or more"});
+  if (o.manifests.empty()) o.manifests = default_manifests();
+  if (o.manifests.empty())
+    throw flank::InputError(
+        flank::Diagnostic{{}, "manifest", "no scenarios/history/*.cases.yaml found"});
+  const auto cases = load_manifests(o.manifests);
+  std::vector<GridParameter> grid;
+  if (!o.grid_file.empty()) grid = load_grid(o.grid_file);  // fail early, before any run
+
+  std::vector<ObservationResult> rows;
+  nlohmann::json json_cases = nlohmann::json::array();
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    if (!o.quiet)
+      std::fprintf(stderr, "flank validate campaigns: %s (%zu/%zu) %s\n", c.id.c_str(), i + 1,
+                   cases.size(), c.scenario.c_str());
+    const CaseResult r = run_case(c, o.settings);
+    nlohmann::json jc = {{"id", c.id},
+                         {"manifest", c.manifest},
+                         {"scenario", c.scenario},
+                         {"role", c.role},
+                         {"confidence", c.confidence},
+                         {"scenario_hash", hash_hex(r.scenario_hash)},
+                         {"observations", nlohmann::json::array()}};
+    for (const auto& obs : r.observations) jc["observations"].push_back(observation_json(obs));
+    json_cases.push_back(std::move(jc));
+    rows.insert(rows.end(), r.observations.begin(), r.observations.end());
+  }
+  const ValidationSummary summary = summarise(rows);
+  const bool json_to_stdout = o.json_file == "-";
+  if (!json_to_stdout) {
+    std::printf("flank validate campaigns: %zu cases, %llu replications each, seed %llu%s\n",
+                cases.size(), static_cast<unsigned long long>(o.settings.replications),
+                static_cast<unsigned long long>(o.settings.seed),
+                o.settings.overrides.empty()
+                    ? ""
+                    : (", --set " + point_text(o.settings.overrides)).c_str());
+    print_observation_rows(rows);
+    print_summary("summary", summary);
+  }
+  nlohmann::json j = {{"manifests", o.manifests}, {"replications", o.settings.replications},
+                      {"seed", o.settings.seed},  {"overrides", o.settings.overrides},
+                      {"cases", json_cases},      {"summary", summary_json(summary)}};
+
+  if (!grid.empty()) {
+    const FitRun fit =
+        run_fit(cases, grid, o.settings, [&](std::size_t p, std::size_t n, const std::string& id) {
+          if (!o.quiet)
+            std::fprintf(stderr, "flank validate campaigns: fit point %zu/%zu, %s\n", p + 1, n,
+                         id.c_str());
+        });
+    const FitResult& f = fit.result;
+    nlohmann::json jf = {{"grid", o.grid_file}, {"loss_wrong_in_kind", kWrongInKindLoss}};
+    for (std::size_t p = 0; p < fit.points.size(); ++p)
+      jf["points"].push_back(
+          {{"index", p}, {"overrides", fit.points[p]}, {"loss", f.point_loss[p]}});
+    jf["in_sample_best"] = {{"index", f.in_sample_best},
+                            {"overrides", fit.points[f.in_sample_best]},
+                            {"loss", f.point_loss[f.in_sample_best]},
+                            {"summary", summary_json(f.in_sample_summary)}};
+    for (const auto& row : f.loo) {
+      nlohmann::json jr = {{"case", row.case_id},
+                           {"chosen_point", row.chosen_point},
+                           {"overrides", fit.points[row.chosen_point]},
+                           {"training_loss", row.training_loss},
+                           {"held_out_loss", row.held_out_loss}};
+      for (const auto& obs : row.held_out) jr["held_out"].push_back(observation_json(obs));
+      jf["loo"].push_back(std::move(jr));
+    }
+    jf["loo_summary"] = summary_json(f.loo_summary);
+    j["fit"] = std::move(jf);
+    if (!json_to_stdout) {
+      std::printf("\nleave-one-case-out fit: %zu grid points x %zu calibration cases (%s)\n",
+                  fit.points.size(), fit.table.empty() ? 0 : fit.table[0].size(),
+                  o.grid_file.c_str());
+      for (std::size_t p = 0; p < fit.points.size(); ++p)
+        std::printf("  point %-3zu loss %8.3f  %s%s\n", p, f.point_loss[p],
+                    point_text(fit.points[p]).c_str(),
+                    p == f.in_sample_best ? "  <- in-sample best" : "");
+      print_summary("in-sample best", f.in_sample_summary);
+      std::printf("%-5s %6s %10s %10s  %s\n", "case", "point", "train", "held-out",
+                  "chosen on the other cases");
+      for (const auto& row : f.loo)
+        std::printf("%-5s %6zu %10.3f %10.3f  %s\n", row.case_id.c_str(), row.chosen_point,
+                    row.training_loss, row.held_out_loss,
+                    point_text(fit.points[row.chosen_point]).c_str());
+      std::vector<ObservationResult> held_out;
+      for (const auto& row : f.loo)
+        held_out.insert(held_out.end(), row.held_out.begin(), row.held_out.end());
+      print_observation_rows(held_out);
+      print_summary("leave-one-case-out", f.loo_summary);
+    }
+  }
+  if (json_to_stdout)
+    std::printf("%s\n", j.dump(2).c_str());
+  else if (!o.json_file.empty())
+    flank::write_file_atomically(o.json_file, j.dump(2) + "\n");
+  return 0;
+}
+
 flank::cli::Register reg{
     {"validate", [](CLI::App& app) {
        auto o = std::make_shared<Options>();
@@ -292,7 +510,23 @@ flank::cli::Register reg{
                            "of the scores)");
        battles->add_flag("--json", o->json, "Print JSON");
        battles->add_flag("--markdown", o->markdown, "Print Markdown tables");
-       return [o] { return run(*o); };
+       auto c = std::make_shared<CampaignOptions>();
+       auto* campaigns = sub->add_subcommand(
+           "campaigns", "Run the historical campaign cases and score objective hours");
+       campaigns->add_option("manifest", c->manifests,
+                             "case manifests (default: scenarios/history/*.cases.yaml)");
+       campaigns->add_option("-n,--replications", c->settings.replications, "replications per case")
+           ->capture_default_str();
+       campaigns->add_option("--seed", c->settings.seed, "random seed")->capture_default_str();
+       campaigns->add_option("--threads", c->settings.threads, "worker threads (0 = all cores)");
+       campaigns->add_option("--set", c->settings.overrides,
+                             "override in every case scenario: PATH=VALUE (repeatable)");
+       campaigns->add_option("--json", c->json_file,
+                             "write the results as JSON to FILE ('-' = stdout)");
+       campaigns->add_option("--fit", c->grid_file,
+                             "leave-one-case-out fit over the parameter grid in GRID.yaml");
+       campaigns->add_flag("--quiet,-q", c->quiet, "no progress on stderr");
+       return [o, c, campaigns] { return campaigns->parsed() ? run_campaigns(*c) : run(*o); };
      }}};
 
 }  // namespace
