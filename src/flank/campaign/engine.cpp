@@ -5,251 +5,166 @@
 #include <limits>
 #include <optional>
 
+#include "flank/campaign/stepper.hpp"
 #include "flank/core/rng.hpp"
 
 namespace flank::campaign {
-namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
+  model = combat::make_model(model_name.empty() ? std::string_view(sc.params.combat_model)
+                                                : model_name);
+  R = static_cast<int>(sc.regions.size());
+  U = static_cast<int>(sc.units.size());
+  O = static_cast<int>(sc.objectives.size());
+  E = static_cast<int>(sc.escalation.size());
+  dt = sc.params.step_hours;
+  steps = sc.steps();
 
-bool alive(UnitStatus s) {
-  return s != UnitStatus::NotArrived && s != UnitStatus::Destroyed;
-}
-// Present in its region and able to fight there (defend, or attack when in enemy land).
-bool fighting(const UnitState& u) {
-  return !u.broken && (u.status == UnitStatus::Holding || u.status == UnitStatus::Waiting ||
-                       u.status == UnitStatus::NotReady || u.status == UnitStatus::Attacking);
-}
-int idx(SideId s, int r, int regions) {
-  return s * regions + r;
-}
+  country_side.assign(R, -1);
+  for (int r = 0; r < R; ++r)
+    for (const auto& n : sc.nations)
+      if (n.id == sc.regions[r].country) country_side[r] = n.side;
 
-}  // namespace
-
-struct Engine::Impl {
-  struct UnitStatic {
-    SideId side = kRed;
-    int category = 0;
-    int axis = -1;  // index into axes, -1 = none
-    double march_kmh = 0, advance_factor = 1, cev = 1, morale = 1, armour_share = 0;
-    double base_power = 0, personnel_mean = 0;
-    bool scheduled = false;
-  };
-  struct AxisStatic {
-    SideId side = kRed;
-    std::vector<RegionId> path;
-    std::vector<int> pos;  // per region: index in path, -1 when not on it
-  };
-
-  const Scenario& sc;
-  std::unique_ptr<combat::CombatModel> model;
-  int R = 0, U = 0, O = 0, E = 0, steps = 0;
-  double dt = 1;
-
-  std::vector<int> country_side;  // per region: side whose nation owns the country, -1 none
-  std::vector<std::uint32_t> adj_begin;
-  std::vector<RegionId> adj_region;
-  std::vector<LinkId> adj_link;
-  std::vector<std::uint8_t> link_river;
-  std::vector<UnitStatic> us;
-  std::vector<AxisStatic> axes;
-  std::vector<std::uint8_t> is_guard;  // [side * R + r]: side defends r against enemy axes
-  std::array<std::vector<RegionId>, kSides> guard_list;            // the same, as ascending lists
-  std::vector<std::vector<std::uint8_t>> escalation_country_mask;  // per rule, per region
-  double total_value = 0;
-  std::vector<double> region_weight;  // objective value, or 1 each when no region has value
-
-  // Scratch, sized once.
-  std::vector<double> power;  // per unit: effective power, refreshed by aggregate()
-  std::vector<std::uint32_t> region_begin, region_fill;  // fighting units by region (CSR)
-  std::vector<UnitId> region_units;
-  std::vector<double> present_power;  // [side * R + r] fighting units' effective power
-  std::vector<double> free_power;     // [side * R + r] units free to move
-  std::vector<double> reserve_power;  // [side * R + r] free reserves (they counterattack)
-  std::vector<double> deficit;        // per region, for the defending side's reserves
-  std::vector<std::uint8_t> under_attack;
-  std::vector<RegionId> counterattack_target;  // per region, for the side being processed
-  std::vector<int> axis_target_index;          // per axis: first path index not held
-  std::vector<double> axis_power;              // per axis: effective power of its units
-  std::vector<RegionId> queue;
-  std::vector<std::uint8_t> visited;
-  std::vector<UnitId> attackers, defenders;
-  std::array<int, kSides> moving_units{};
-  int engagements = 0;
-  std::array<double, kSides> initial_power{};
-  std::array<double, kSides> power_now{};  // Σ power0 × strength, kept up to date by lose()
-  std::vector<std::uint8_t> free;          // per unit: free to move this step
-  std::array<std::vector<UnitId>, kSides> side_units;
-  std::vector<std::uint8_t> isolated_now;  // per escalation rule (Isolated kind)
-
-  std::optional<RandomStream> combat_rng, air_rng, escalation_rng, movement_rng;
-  bool control_changed = true;
-  Timeline* timeline = nullptr;
-
-  // Outcome accumulators.
-  std::array<std::array<double, 4>, kSides> territory{};
-  int territory_recorded = 0;
-  std::array<double, kSides> personnel_lost{};
-  std::vector<double> losses_by_category;
-  std::vector<double> escalation_hour;
-  double reinforcements_hour = kNever;
-
-  explicit Impl(const Scenario& s, std::string_view model_name) : sc(s) {
-    model = combat::make_model(model_name.empty() ? std::string_view(sc.params.combat_model)
-                                                  : model_name);
-    R = static_cast<int>(sc.regions.size());
-    U = static_cast<int>(sc.units.size());
-    O = static_cast<int>(sc.objectives.size());
-    E = static_cast<int>(sc.escalation.size());
-    dt = sc.params.step_hours;
-    steps = sc.steps();
-
-    country_side.assign(R, -1);
-    for (int r = 0; r < R; ++r)
-      for (const auto& n : sc.nations)
-        if (n.id == sc.regions[r].country) country_side[r] = n.side;
-
-    adj_begin.assign(R + 1, 0);
-    for (int r = 0; r < R; ++r) adj_begin[r + 1] = adj_begin[r] + sc.regions[r].links.size();
-    adj_region.resize(adj_begin[R]);
-    adj_link.resize(adj_begin[R]);
-    for (int r = 0; r < R; ++r) {
-      std::uint32_t k = adj_begin[r];
-      for (LinkId l : sc.regions[r].links) {
-        adj_link[k] = l;
-        adj_region[k++] = sc.links[l].other(static_cast<RegionId>(r));
-      }
+  adj_begin.assign(R + 1, 0);
+  for (int r = 0; r < R; ++r) adj_begin[r + 1] = adj_begin[r] + sc.regions[r].links.size();
+  adj_region.resize(adj_begin[R]);
+  adj_link.resize(adj_begin[R]);
+  for (int r = 0; r < R; ++r) {
+    std::uint32_t k = adj_begin[r];
+    for (LinkId l : sc.regions[r].links) {
+      adj_link[k] = l;
+      adj_region[k++] = sc.links[l].other(static_cast<RegionId>(r));
     }
-    link_river.resize(sc.links.size());
-    for (std::size_t l = 0; l < sc.links.size(); ++l) link_river[l] = !sc.links[l].river.empty();
-
-    EquipmentId tank = kNone, ifv = kNone;
-    for (std::size_t e = 0; e < sc.equipment.size(); ++e) {
-      if (sc.equipment[e].id == "tank") tank = static_cast<EquipmentId>(e);
-      if (sc.equipment[e].id == "ifv") ifv = static_cast<EquipmentId>(e);
-    }
-
-    for (int s = 0; s < kSides; ++s)
-      for (const auto& a : sc.doctrine[s].axes) {
-        AxisStatic ax;
-        ax.side = static_cast<SideId>(s);
-        ax.path = a.path;
-        ax.pos.assign(R, -1);
-        for (std::size_t i = 0; i < a.path.size(); ++i)
-          if (ax.pos[a.path[i]] < 0) ax.pos[a.path[i]] = static_cast<int>(i);
-        axes.push_back(std::move(ax));
-      }
-    std::array<int, kSides> axis_offset{0, static_cast<int>(sc.doctrine[0].axes.size())};
-
-    us.resize(U);
-    std::vector<int> axis_count(axes.size(), 0);
-    for (int u = 0; u < U; ++u) {
-      const Unit& unit = sc.units[u];
-      const UnitType& type = sc.unit_types[unit.type];
-      UnitStatic& st = us[u];
-      st.side = unit.side;
-      st.category = static_cast<int>(type.category);
-      st.march_kmh = type.road_march_kmh;
-      st.advance_factor = type.advance_factor;
-      st.cev = unit.cev;
-      st.morale = unit.morale;
-      st.personnel_mean = unit.personnel.mean();
-      double equipment_power = 0, armour_power = 0;
-      for (std::size_t e = 0; e < unit.equipment.size() && e < sc.equipment.size(); ++e) {
-        const double p = unit.equipment[e] * sc.equipment[e].score;
-        equipment_power += p;
-        if (e == tank || e == ifv) armour_power += p;
-      }
-      st.base_power = unit.base_power > 0
-                          ? unit.base_power
-                          : equipment_power + st.personnel_mean * type.personnel_score;
-      st.armour_share = st.base_power > 0 ? std::min(1.0, armour_power / st.base_power) : 0;
-      st.scheduled = unit.start == kNone;
-      const auto& side_axes = sc.doctrine[unit.side].axes;
-      for (std::size_t a = 0; a < side_axes.size(); ++a)
-        if (!unit.axis.empty() && side_axes[a].id == unit.axis)
-          st.axis = axis_offset[unit.side] + static_cast<int>(a);
-      if (st.axis >= 0) ++axis_count[st.axis];
-    }
-    // Units without an axis on a side that has axes are spread over them by weight, in unit
-    // order: each goes to the axis with the smallest (units + 1) / weight.
-    for (int u = 0; u < U; ++u) {
-      const Unit& unit = sc.units[u];
-      const auto& side_axes = sc.doctrine[unit.side].axes;
-      if (us[u].axis >= 0 || side_axes.empty() || !unit.axis.empty()) continue;
-      int best = -1;
-      double best_load = kInf;
-      for (std::size_t a = 0; a < side_axes.size(); ++a) {
-        const int ai = axis_offset[unit.side] + static_cast<int>(a);
-        const double w = side_axes[a].weight > 0 ? side_axes[a].weight : 1e-9;
-        const double load = (axis_count[ai] + 1) / w;
-        if (load < best_load) best_load = load, best = ai;
-      }
-      us[u].axis = best;
-      ++axis_count[best];
-    }
-
-    // A side guards its own land on the enemy's axes and the regions the enemy must capture.
-    is_guard.assign(kSides * R, 0);
-    for (const auto& ax : axes)
-      for (RegionId r : ax.path) {
-        const SideId defender = static_cast<SideId>(1 - ax.side);
-        if (sc.regions[r].initial_control == defender) is_guard[idx(defender, r, R)] = 1;
-      }
-    for (const auto& o : sc.objectives) {
-      const SideId defender = static_cast<SideId>(1 - o.side);
-      auto mark = [&](const std::vector<RegionId>& rs) {
-        for (RegionId r : rs)
-          if (sc.regions[r].initial_control == defender) is_guard[idx(defender, r, R)] = 1;
-      };
-      mark(o.regions);
-      mark(o.to);
-    }
-
-    for (int side = 0; side < kSides; ++side)
-      for (int r = 0; r < R; ++r)
-        if (is_guard[idx(side, r, R)]) guard_list[side].push_back(static_cast<RegionId>(r));
-
-    escalation_country_mask.resize(E);
-    for (int e = 0; e < E; ++e) {
-      escalation_country_mask[e].assign(R, 0);
-      for (int r = 0; r < R; ++r)
-        for (const auto& c : sc.escalation[e].countries)
-          if (c == sc.regions[r].country) escalation_country_mask[e][r] = 1;
-    }
-
-    region_weight.assign(R, 0);
-    for (int r = 0; r < R; ++r) region_weight[r] = sc.regions[r].objective_value;
-    total_value = 0;
-    for (double v : region_weight) total_value += v;
-    if (total_value <= 0) {
-      std::fill(region_weight.begin(), region_weight.end(), 1.0);
-      total_value = R;
-    }
-
-    present_power.assign(kSides * R, 0);
-    power.assign(U, 0);
-    free.assign(U, 0);
-    for (int u = 0; u < U; ++u) side_units[us[u].side].push_back(static_cast<UnitId>(u));
-    region_begin.assign(R + 1, 0);
-    region_fill.assign(R, 0);
-    region_units.assign(U, 0);
-    free_power.assign(kSides * R, 0);
-    reserve_power.assign(kSides * R, 0);
-    deficit.assign(R, 0);
-    under_attack.assign(R, 0);
-    counterattack_target.assign(R, kNone);
-    axis_target_index.assign(axes.size(), 0);
-    axis_power.assign(axes.size(), 0);
-    queue.resize(R);
-    visited.resize(R);
-    attackers.reserve(U);
-    defenders.reserve(U);
-    losses_by_category.assign(kSides * static_cast<int>(UnitCategory::Count), 0);
-    escalation_hour.assign(E, kNever);
-    isolated_now.assign(E, 0);
   }
-};
+  link_river.resize(sc.links.size());
+  for (std::size_t l = 0; l < sc.links.size(); ++l) link_river[l] = !sc.links[l].river.empty();
+
+  EquipmentId tank = kNone, ifv = kNone;
+  for (std::size_t e = 0; e < sc.equipment.size(); ++e) {
+    if (sc.equipment[e].id == "tank") tank = static_cast<EquipmentId>(e);
+    if (sc.equipment[e].id == "ifv") ifv = static_cast<EquipmentId>(e);
+  }
+
+  for (int s = 0; s < kSides; ++s)
+    for (const auto& a : sc.doctrine[s].axes) {
+      AxisStatic ax;
+      ax.side = static_cast<SideId>(s);
+      ax.path = a.path;
+      ax.pos.assign(R, -1);
+      for (std::size_t i = 0; i < a.path.size(); ++i)
+        if (ax.pos[a.path[i]] < 0) ax.pos[a.path[i]] = static_cast<int>(i);
+      axes.push_back(std::move(ax));
+    }
+  std::array<int, kSides> axis_offset{0, static_cast<int>(sc.doctrine[0].axes.size())};
+
+  us.resize(U);
+  std::vector<int> axis_count(axes.size(), 0);
+  for (int u = 0; u < U; ++u) {
+    const Unit& unit = sc.units[u];
+    const UnitType& type = sc.unit_types[unit.type];
+    UnitStatic& st = us[u];
+    st.side = unit.side;
+    st.category = static_cast<int>(type.category);
+    st.march_kmh = type.road_march_kmh;
+    st.advance_factor = type.advance_factor;
+    st.cev = unit.cev;
+    st.morale = unit.morale;
+    st.personnel_mean = unit.personnel.mean();
+    double equipment_power = 0, armour_power = 0;
+    for (std::size_t e = 0; e < unit.equipment.size() && e < sc.equipment.size(); ++e) {
+      const double p = unit.equipment[e] * sc.equipment[e].score;
+      equipment_power += p;
+      if (e == tank || e == ifv) armour_power += p;
+    }
+    st.base_power = unit.base_power > 0
+                        ? unit.base_power
+                        : equipment_power + st.personnel_mean * type.personnel_score;
+    st.armour_share = st.base_power > 0 ? std::min(1.0, armour_power / st.base_power) : 0;
+    st.scheduled = unit.start == kNone;
+    const auto& side_axes = sc.doctrine[unit.side].axes;
+    for (std::size_t a = 0; a < side_axes.size(); ++a)
+      if (!unit.axis.empty() && side_axes[a].id == unit.axis)
+        st.axis = axis_offset[unit.side] + static_cast<int>(a);
+    if (st.axis >= 0) ++axis_count[st.axis];
+  }
+  // Units without an axis on a side that has axes are spread over them by weight, in unit
+  // order: each goes to the axis with the smallest (units + 1) / weight.
+  for (int u = 0; u < U; ++u) {
+    const Unit& unit = sc.units[u];
+    const auto& side_axes = sc.doctrine[unit.side].axes;
+    if (us[u].axis >= 0 || side_axes.empty() || !unit.axis.empty()) continue;
+    int best = -1;
+    double best_load = kInf;
+    for (std::size_t a = 0; a < side_axes.size(); ++a) {
+      const int ai = axis_offset[unit.side] + static_cast<int>(a);
+      const double w = side_axes[a].weight > 0 ? side_axes[a].weight : 1e-9;
+      const double load = (axis_count[ai] + 1) / w;
+      if (load < best_load) best_load = load, best = ai;
+    }
+    us[u].axis = best;
+    ++axis_count[best];
+  }
+
+  // A side guards its own land on the enemy's axes and the regions the enemy must capture.
+  is_guard.assign(kSides * R, 0);
+  for (const auto& ax : axes)
+    for (RegionId r : ax.path) {
+      const SideId defender = static_cast<SideId>(1 - ax.side);
+      if (sc.regions[r].initial_control == defender) is_guard[idx(defender, r, R)] = 1;
+    }
+  for (const auto& o : sc.objectives) {
+    const SideId defender = static_cast<SideId>(1 - o.side);
+    auto mark = [&](const std::vector<RegionId>& rs) {
+      for (RegionId r : rs)
+        if (sc.regions[r].initial_control == defender) is_guard[idx(defender, r, R)] = 1;
+    };
+    mark(o.regions);
+    mark(o.to);
+  }
+
+  for (int side = 0; side < kSides; ++side)
+    for (int r = 0; r < R; ++r)
+      if (is_guard[idx(side, r, R)]) guard_list[side].push_back(static_cast<RegionId>(r));
+
+  escalation_country_mask.resize(E);
+  for (int e = 0; e < E; ++e) {
+    escalation_country_mask[e].assign(R, 0);
+    for (int r = 0; r < R; ++r)
+      for (const auto& c : sc.escalation[e].countries)
+        if (c == sc.regions[r].country) escalation_country_mask[e][r] = 1;
+  }
+
+  region_weight.assign(R, 0);
+  for (int r = 0; r < R; ++r) region_weight[r] = sc.regions[r].objective_value;
+  total_value = 0;
+  for (double v : region_weight) total_value += v;
+  if (total_value <= 0) {
+    std::fill(region_weight.begin(), region_weight.end(), 1.0);
+    total_value = R;
+  }
+
+  present_power.assign(kSides * R, 0);
+  power.assign(U, 0);
+  free.assign(U, 0);
+  for (int u = 0; u < U; ++u) side_units[us[u].side].push_back(static_cast<UnitId>(u));
+  region_begin.assign(R + 1, 0);
+  region_fill.assign(R, 0);
+  region_units.assign(U, 0);
+  free_power.assign(kSides * R, 0);
+  reserve_power.assign(kSides * R, 0);
+  deficit.assign(R, 0);
+  under_attack.assign(R, 0);
+  counterattack_target.assign(R, kNone);
+  axis_target_index.assign(axes.size(), 0);
+  axis_power.assign(axes.size(), 0);
+  queue.resize(R);
+  visited.resize(R);
+  attackers.reserve(U);
+  defenders.reserve(U);
+  losses_by_category.assign(kSides * static_cast<int>(UnitCategory::Count), 0);
+  escalation_hour.assign(E, kNever);
+  isolated_now.assign(E, 0);
+}
 
 Engine::Engine(const Scenario& scenario, std::string_view combat_model)
     : scenario_(scenario), impl_(std::make_unique<Impl>(scenario, combat_model)) {
@@ -277,712 +192,675 @@ double Engine::effective_power(UnitId u) const {
   return us.power0 * us.strength * st.cev * st.morale * (oos + (1 - oos) * us.supply);
 }
 
-namespace {
+// Whether objective o's condition holds now: all its regions held, or its sides joined.
+bool Stepper::objective_holds(int o) {
+  const Objective& obj = sc.objectives[o];
+  if (obj.kind != Objective::Kind::Capture) return connected(obj.side, obj.from, obj.to);
+  for (RegionId r : obj.regions)
+    if (control(r) != obj.side) return false;
+  return true;
+}
 
-// The engine's step functions, kept out of the header: they see Engine internals through
-// these references only.
-struct Stepper {
-  const Scenario& sc;
-  Engine::Impl& m;
-  CampaignState& s;
-  const Engine& engine;
-
-  const Parameters& p() const { return sc.params; }
-  SideId control(int r) const { return s.regions[r].control; }
-
-  void emit(const char* kind, std::string text) {
-    if (m.timeline) m.timeline->events.push_back({s.hour + m.dt, kind, std::move(text)});
+// Next region towards `to` for a unit off the attack axes (reserves, holders returning
+// home): across its side's own land only, so it takes no shortcut through enemy territory
+// (the Kaliningrad oblast lies between Tauragė and Gołdap); it enters enemy land only to
+// strike a neighbouring region. A unit standing outside own land first steps to the own
+// neighbour nearest the target. kNone when own land does not lead there.
+RegionId Stepper::route(SideId side, RegionId from, RegionId to) const {
+  if (from == to) return to;
+  const auto own = [&](RegionId r) { return sc.regions[r].initial_control == side; };
+  if (!own(to)) return link_between(from, to) != kNone ? to : kNone;
+  if (own(from)) return sc.own_hop(side, from, to);
+  RegionId best = kNone;
+  double best_km = std::numeric_limits<double>::infinity();
+  for (std::uint32_t k = m.adj_begin[from]; k < m.adj_begin[from + 1]; ++k) {
+    const RegionId n = m.adj_region[k];
+    if (!own(n) || (n != to && sc.own_hop(side, n, to) == kNone)) continue;
+    const double km = sc.links[m.adj_link[k]].length_km + sc.distance(n, to);
+    if (km < best_km) best_km = km, best = n;
   }
+  return best;
+}
 
-  // Whether objective o's condition holds now: all its regions held, or its sides joined.
-  bool objective_holds(int o) {
-    const Objective& obj = sc.objectives[o];
-    if (obj.kind != Objective::Kind::Capture) return connected(obj.side, obj.from, obj.to);
-    for (RegionId r : obj.regions)
-      if (control(r) != obj.side) return false;
-    return true;
+// Nearest region (by route distance) held by `side`, other than `avoid`; kNone if none.
+RegionId Stepper::nearest_own(RegionId from, SideId side, RegionId avoid) const {
+  RegionId best = kNone;
+  float best_d = std::numeric_limits<float>::infinity();
+  for (int r = 0; r < m.R; ++r) {
+    if (r == avoid || control(r) != side) continue;
+    const float d = sc.distance(from, static_cast<RegionId>(r));
+    if (d < best_d) best_d = d, best = static_cast<RegionId>(r);
   }
+  return best;
+}
 
-  LinkId link_between(RegionId a, RegionId b) const {
-    for (std::uint32_t k = m.adj_begin[a]; k < m.adj_begin[a + 1]; ++k)
-      if (m.adj_region[k] == b) return m.adj_link[k];
-    return kNone;
+double Stepper::speed_kmh(UnitId u, LinkId l, RegionId into) const {
+  const auto& link = sc.links[l];
+  return m.us[u].march_kmh * p().road_speed[static_cast<int>(link.road)] *
+         p().terrain_movement[static_cast<int>(sc.regions[into].terrain)];
+}
+
+double Stepper::interdiction_sorties_per_unit(SideId side) const {
+  const SideId enemy = static_cast<SideId>(1 - side);
+  const AirParams& air = p().air[enemy];
+  const double daily = air.sorties_per_day * (1 - air.cas_share) * s.air_availability[enemy] *
+                       p().air_defence_factor[side];
+  return m.moving_units[side] > 0 ? daily / m.moving_units[side] : 0;
+}
+
+// Sends u back toward the nearest region its side holds, or destroys it when none is left.
+void Stepper::withdraw(UnitId u, RegionId from) {
+  auto& unit = s.units[u];
+  const SideId side = m.us[u].side;
+  const RegionId to = nearest_own(from, side, from);
+  unit.toward = kNone;
+  unit.link = kNone;
+  unit.progress_km = 0;
+  if (to == kNone) {
+    lose(u, 1.0);
+    unit.status = UnitStatus::Destroyed;
+    emit("break", sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name);
+    return;
   }
+  unit.target = to;
+  unit.status = UnitStatus::Withdrawing;
+}
 
-  // Next region towards `to` for a unit off the attack axes (reserves, holders returning
-  // home): across its side's own land only, so it takes no shortcut through enemy territory
-  // (the Kaliningrad oblast lies between Tauragė and Gołdap); it enters enemy land only to
-  // strike a neighbouring region. A unit standing outside own land first steps to the own
-  // neighbour nearest the target. kNone when own land does not lead there.
-  RegionId route(SideId side, RegionId from, RegionId to) const {
-    if (from == to) return to;
-    const auto own = [&](RegionId r) { return sc.regions[r].initial_control == side; };
-    if (!own(to)) return link_between(from, to) != kNone ? to : kNone;
-    if (own(from)) return sc.own_hop(side, from, to);
-    RegionId best = kNone;
-    double best_km = std::numeric_limits<double>::infinity();
-    for (std::uint32_t k = m.adj_begin[from]; k < m.adj_begin[from + 1]; ++k) {
-      const RegionId n = m.adj_region[k];
-      if (!own(n) || (n != to && sc.own_hop(side, n, to) == kNone)) continue;
-      const double km = sc.links[m.adj_link[k]].length_km + sc.distance(n, to);
-      if (km < best_km) best_km = km, best = n;
+void Stepper::start_leg(UnitId u, LinkId l, RegionId into, bool entering_enemy) {
+  auto& unit = s.units[u];
+  unit.status = UnitStatus::Moving;
+  unit.toward = into;
+  unit.link = l;
+  unit.progress_km = 0;
+  unit.leg_km = sc.links[l].length_km * (entering_enemy ? 0.5 : 1.0);
+}
+
+void Stepper::decisions_and_air() {
+  for (int side = 0; side < kSides; ++side)
+    if (!s.decided[side] && s.decision_hour[side] <= s.hour) {
+      s.decided[side] = true;
+      if (sc.doctrine[side].needs_decision)
+        emit("decision", sc.sides[side].name + ": political decision taken");
     }
-    return best;
-  }
-
-  // Nearest region (by route distance) held by `side`, other than `avoid`; kNone if none.
-  RegionId nearest_own(RegionId from, SideId side, RegionId avoid) const {
-    RegionId best = kNone;
-    float best_d = std::numeric_limits<float>::infinity();
-    for (int r = 0; r < m.R; ++r) {
-      if (r == avoid || control(r) != side) continue;
-      const float d = sc.distance(from, static_cast<RegionId>(r));
-      if (d < best_d) best_d = d, best = static_cast<RegionId>(r);
-    }
-    return best;
-  }
-
-  double speed_kmh(UnitId u, LinkId l, RegionId into) const {
-    const auto& link = sc.links[l];
-    return m.us[u].march_kmh * p().road_speed[static_cast<int>(link.road)] *
-           p().terrain_movement[static_cast<int>(sc.regions[into].terrain)];
-  }
-
-  double interdiction_sorties_per_unit(SideId side) const {
-    const SideId enemy = static_cast<SideId>(1 - side);
-    const AirParams& air = p().air[enemy];
-    const double daily = air.sorties_per_day * (1 - air.cas_share) * s.air_availability[enemy] *
-                         p().air_defence_factor[side];
-    return m.moving_units[side] > 0 ? daily / m.moving_units[side] : 0;
-  }
-
-  void lose(UnitId u, double fraction) {
-    auto& unit = s.units[u];
-    const double lost = unit.strength * std::clamp(fraction, 0.0, 1.0);
-    m.personnel_lost[m.us[u].side] += unit.personnel0 * lost;
-    m.losses_by_category[m.us[u].side * static_cast<int>(UnitCategory::Count) + m.us[u].category] +=
-        unit.personnel0 * lost;
-    unit.strength -= lost;
-    m.power_now[m.us[u].side] -= unit.power0 * lost;
-    if (unit.strength < 0) unit.strength = 0;
-  }
-
-  // Sends u back toward the nearest region its side holds, or destroys it when none is left.
-  void withdraw(UnitId u, RegionId from) {
-    auto& unit = s.units[u];
-    const SideId side = m.us[u].side;
-    const RegionId to = nearest_own(from, side, from);
-    unit.toward = kNone;
-    unit.link = kNone;
-    unit.progress_km = 0;
-    if (to == kNone) {
-      lose(u, 1.0);
-      unit.status = UnitStatus::Destroyed;
-      emit("break", sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name);
-      return;
-    }
-    unit.target = to;
-    unit.status = UnitStatus::Withdrawing;
-  }
-
-  void start_leg(UnitId u, LinkId l, RegionId into, bool entering_enemy) {
-    auto& unit = s.units[u];
-    unit.status = UnitStatus::Moving;
-    unit.toward = into;
-    unit.link = l;
-    unit.progress_km = 0;
-    unit.leg_km = sc.links[l].length_km * (entering_enemy ? 0.5 : 1.0);
-  }
-
-  void decisions_and_air() {
+  // Sortie availability varies by day (weather, maintenance): one draw per side per day.
+  const int day = static_cast<int>(s.hour / 24.0);
+  if (s.step == 0 || static_cast<int>((s.hour - m.dt) / 24.0) != day)
     for (int side = 0; side < kSides; ++side)
-      if (!s.decided[side] && s.decision_hour[side] <= s.hour) {
-        s.decided[side] = true;
-        if (sc.doctrine[side].needs_decision)
-          emit("decision", sc.sides[side].name + ": political decision taken");
-      }
-    // Sortie availability varies by day (weather, maintenance): one draw per side per day.
-    const int day = static_cast<int>(s.hour / 24.0);
-    if (s.step == 0 || static_cast<int>((s.hour - m.dt) / 24.0) != day)
-      for (int side = 0; side < kSides; ++side)
-        s.air_availability[side] = m.air_rng->lognormal_factor(p().noise_sigma);
-  }
+      s.air_availability[side] = m.air_rng->lognormal_factor(p().noise_sigma);
+}
 
-  void arrivals() {
-    for (int u = 0; u < m.U; ++u) {
-      auto& unit = s.units[u];
-      if (unit.status == UnitStatus::NotArrived && unit.arrival_hour <= s.hour) {
-        const SideId side = m.us[u].side;
-        RegionId entry = sc.units[u].arrival.entry;
-        if (entry == kNone) continue;  // no entry region: never arrives (the loader forbids it)
-        if (control(entry) != side) entry = nearest_own(entry, side, kNone);
-        if (entry == kNone) continue;
-        unit.region = entry;
-        unit.status = UnitStatus::Holding;
-        unit.target = entry;
-        emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name);
-      } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
-        unit.status = UnitStatus::Holding;
-      }
-    }
-  }
-
-  void bfs(SideId side, const std::vector<RegionId>& sources_list, bool use_sources_list) {
-    std::fill(m.visited.begin(), m.visited.end(), 0);
-    int head = 0, tail = 0;
-    if (use_sources_list) {
-      for (RegionId r : sources_list)
-        if (control(r) == side && !m.visited[r]) m.visited[r] = 1, m.queue[tail++] = r;
-    } else {
-      for (int r = 0; r < m.R; ++r)
-        if (control(r) == side && m.country_side[r] == side)
-          m.visited[r] = 1, m.queue[tail++] = static_cast<RegionId>(r);
-    }
-    while (head < tail) {
-      const RegionId r = m.queue[head++];
-      for (std::uint32_t k = m.adj_begin[r]; k < m.adj_begin[r + 1]; ++k) {
-        const RegionId n = m.adj_region[k];
-        if (!m.visited[n] && control(n) == side) m.visited[n] = 1, m.queue[tail++] = n;
-      }
-    }
-  }
-
-  void supply() {
-    if (m.control_changed)
-      for (int side = 0; side < kSides; ++side) {
-        static const std::vector<RegionId> kNoSources;
-        bfs(static_cast<SideId>(side), kNoSources, false);
-        for (int r = 0; r < m.R; ++r) s.supplied[idx(side, r, m.R)] = m.visited[r];
-      }
-    const double up = p().supply_recovery_per_day * m.dt / 24.0;
-    const double down = p().supply_loss_per_day * m.dt / 24.0;
-    for (int u = 0; u < m.U; ++u) {
-      auto& unit = s.units[u];
-      if (!alive(unit.status)) continue;
+void Stepper::arrivals() {
+  for (int u = 0; u < m.U; ++u) {
+    auto& unit = s.units[u];
+    if (unit.status == UnitStatus::NotArrived && unit.arrival_hour <= s.hour) {
       const SideId side = m.us[u].side;
-      bool ok = s.supplied[idx(side, unit.region, m.R)];
-      if (!ok && control(unit.region) != side)  // attacking: supplied through a held neighbour
-        for (std::uint32_t k = m.adj_begin[unit.region]; k < m.adj_begin[unit.region + 1]; ++k)
-          ok = ok || s.supplied[idx(side, m.adj_region[k], m.R)];
-      unit.supply = ok ? std::min(1.0, unit.supply + up) : std::max(0.0, unit.supply - down);
-    }
-  }
-
-  // for_doctrine: also the power free to move; otherwise the fighting units by region.
-  void aggregate(bool for_doctrine) {
-    std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
-    std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
-    m.moving_units = {0, 0};
-    m.engagements = 0;
-    for (int u = 0; u < m.U; ++u) {
-      const auto& unit = s.units[u];
-      const SideId side = m.us[u].side;
-      const double oos = p().out_of_supply_factor;
-      m.power[u] = unit.power0 * unit.strength * m.us[u].cev * m.us[u].morale *
-                   (oos + (1 - oos) * unit.supply);
-      if (unit.status == UnitStatus::Moving) ++m.moving_units[side];
-      if (!fighting(unit)) continue;
-      const double pw = m.power[u];
-      m.present_power[idx(side, unit.region, m.R)] += pw;
-      if (unit.status == UnitStatus::Attacking && !m.under_attack[unit.region]) {
-        m.under_attack[unit.region] = 1;
-        ++m.engagements;
-      }
-    }
-    if (!for_doctrine) {
-      // Fighting units grouped by region (counting sort, ascending unit id within a region).
-      std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
-      for (int u = 0; u < m.U; ++u)
-        if (fighting(s.units[u])) ++m.region_begin[s.units[u].region + 1];
-      for (int r = 0; r < m.R; ++r) m.region_begin[r + 1] += m.region_begin[r];
-      std::copy(m.region_begin.begin(), m.region_begin.end() - 1, m.region_fill.begin());
-      for (int u = 0; u < m.U; ++u)
-        if (fighting(s.units[u]))
-          m.region_units[m.region_fill[s.units[u].region]++] = static_cast<UnitId>(u);
-      return;
-    }
-    std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
-    std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
-    for (int u = 0; u < m.U; ++u) {
-      const auto& unit = s.units[u];
-      m.free[u] = is_free(static_cast<UnitId>(u));
-      if (!m.free[u]) continue;
-      const double pw = m.power[u];
-      m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
-      if (unit.reserve && m.us[u].axis < 0)
-        m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
-    }
-  }
-
-  bool is_free(UnitId u) const {
-    const auto& unit = s.units[u];
-    return !unit.broken &&
-           (unit.status == UnitStatus::Holding || unit.status == UnitStatus::Waiting) &&
-           unit.ready_hour <= s.hour && control(unit.region) == m.us[u].side &&
-           !m.under_attack[unit.region];
-  }
-
-  bool may_enter(SideId side, RegionId r) const {
-    return !sc.doctrine[side].needs_decision || s.decided[side] || m.country_side[r] == side;
-  }
-
-  // Targets for every side's units, then the first leg of each move.
-  void doctrine() {
-    // Axis progress: the first region on each path its side does not hold.
-    for (std::size_t a = 0; a < m.axes.size(); ++a) {
-      const auto& ax = m.axes[a];
-      int i = 0;
-      while (i < static_cast<int>(ax.path.size()) && control(ax.path[i]) == ax.side) ++i;
-      m.axis_target_index[a] = i;
-      m.axis_power[a] = 0;
-    }
-    for (int u = 0; u < m.U; ++u)
-      if (m.us[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
-        m.axis_power[m.us[u].axis] += m.power[u];
-
-    for (int side = 0; side < kSides; ++side) assign_targets(static_cast<SideId>(side));
-
-    for (int u = 0; u < m.U; ++u) {
-      if (!m.free[u]) continue;
-      auto& unit = s.units[u];
-      const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
+      RegionId entry = sc.units[u].arrival.entry;
+      if (entry == kNone) continue;  // no entry region: never arrives (the loader forbids it)
+      if (control(entry) != side) entry = nearest_own(entry, side, kNone);
+      if (entry == kNone) continue;
+      unit.region = entry;
       unit.status = UnitStatus::Holding;
-      if (unit.target == kNone || unit.target == unit.region) continue;
-      const RegionId next = m.us[u].axis >= 0 ? sc.hop(unit.region, unit.target)
-                                              : route(side, unit.region, unit.target);
-      if (next == kNone || next == unit.region) {
-        if (next == kNone) unit.status = UnitStatus::Waiting;
-        continue;
-      }
-      const LinkId l = link_between(unit.region, next);
-      if (l == kNone || !may_enter(side, next)) {
+      unit.target = entry;
+      emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name);
+    } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
+      unit.status = UnitStatus::Holding;
+    }
+  }
+}
+
+void Stepper::bfs(SideId side, const std::vector<RegionId>& sources_list, bool use_sources_list) {
+  std::fill(m.visited.begin(), m.visited.end(), 0);
+  int head = 0, tail = 0;
+  if (use_sources_list) {
+    for (RegionId r : sources_list)
+      if (control(r) == side && !m.visited[r]) m.visited[r] = 1, m.queue[tail++] = r;
+  } else {
+    for (int r = 0; r < m.R; ++r)
+      if (control(r) == side && m.country_side[r] == side)
+        m.visited[r] = 1, m.queue[tail++] = static_cast<RegionId>(r);
+  }
+  while (head < tail) {
+    const RegionId r = m.queue[head++];
+    for (std::uint32_t k = m.adj_begin[r]; k < m.adj_begin[r + 1]; ++k) {
+      const RegionId n = m.adj_region[k];
+      if (!m.visited[n] && control(n) == side) m.visited[n] = 1, m.queue[tail++] = n;
+    }
+  }
+}
+
+void Stepper::supply() {
+  if (m.control_changed)
+    for (int side = 0; side < kSides; ++side) {
+      static const std::vector<RegionId> kNoSources;
+      bfs(static_cast<SideId>(side), kNoSources, false);
+      for (int r = 0; r < m.R; ++r) s.supplied[idx(side, r, m.R)] = m.visited[r];
+    }
+  const double up = p().supply_recovery_per_day * m.dt / 24.0;
+  const double down = p().supply_loss_per_day * m.dt / 24.0;
+  for (int u = 0; u < m.U; ++u) {
+    auto& unit = s.units[u];
+    if (!alive(unit.status)) continue;
+    const SideId side = m.us[u].side;
+    bool ok = s.supplied[idx(side, unit.region, m.R)];
+    if (!ok && control(unit.region) != side)  // attacking: supplied through a held neighbour
+      for (std::uint32_t k = m.adj_begin[unit.region]; k < m.adj_begin[unit.region + 1]; ++k)
+        ok = ok || s.supplied[idx(side, m.adj_region[k], m.R)];
+    unit.supply = ok ? std::min(1.0, unit.supply + up) : std::max(0.0, unit.supply - down);
+  }
+}
+
+// for_doctrine: also the power free to move; otherwise the fighting units by region.
+void Stepper::aggregate(bool for_doctrine) {
+  std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
+  std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
+  m.moving_units = {0, 0};
+  m.engagements = 0;
+  for (int u = 0; u < m.U; ++u) {
+    const auto& unit = s.units[u];
+    const SideId side = m.us[u].side;
+    const double oos = p().out_of_supply_factor;
+    m.power[u] = unit.power0 * unit.strength * m.us[u].cev * m.us[u].morale *
+                 (oos + (1 - oos) * unit.supply);
+    if (unit.status == UnitStatus::Moving) ++m.moving_units[side];
+    if (!fighting(unit)) continue;
+    const double pw = m.power[u];
+    m.present_power[idx(side, unit.region, m.R)] += pw;
+    if (unit.status == UnitStatus::Attacking && !m.under_attack[unit.region]) {
+      m.under_attack[unit.region] = 1;
+      ++m.engagements;
+    }
+  }
+  if (!for_doctrine) {
+    // Fighting units grouped by region (counting sort, ascending unit id within a region).
+    std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
+    for (int u = 0; u < m.U; ++u)
+      if (fighting(s.units[u])) ++m.region_begin[s.units[u].region + 1];
+    for (int r = 0; r < m.R; ++r) m.region_begin[r + 1] += m.region_begin[r];
+    std::copy(m.region_begin.begin(), m.region_begin.end() - 1, m.region_fill.begin());
+    for (int u = 0; u < m.U; ++u)
+      if (fighting(s.units[u]))
+        m.region_units[m.region_fill[s.units[u].region]++] = static_cast<UnitId>(u);
+    return;
+  }
+  std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
+  std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
+  for (int u = 0; u < m.U; ++u) {
+    const auto& unit = s.units[u];
+    m.free[u] = is_free(static_cast<UnitId>(u));
+    if (!m.free[u]) continue;
+    const double pw = m.power[u];
+    m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
+    if (unit.reserve && m.us[u].axis < 0)
+      m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
+  }
+}
+
+bool Stepper::is_free(UnitId u) const {
+  const auto& unit = s.units[u];
+  return !unit.broken &&
+         (unit.status == UnitStatus::Holding || unit.status == UnitStatus::Waiting) &&
+         unit.ready_hour <= s.hour && control(unit.region) == m.us[u].side &&
+         !m.under_attack[unit.region];
+}
+
+bool Stepper::may_enter(SideId side, RegionId r) const {
+  return !sc.doctrine[side].needs_decision || s.decided[side] || m.country_side[r] == side;
+}
+
+// Targets for every side's units, then the first leg of each move.
+void Stepper::doctrine() {
+  // Axis progress: the first region on each path its side does not hold.
+  for (std::size_t a = 0; a < m.axes.size(); ++a) {
+    const auto& ax = m.axes[a];
+    int i = 0;
+    while (i < static_cast<int>(ax.path.size()) && control(ax.path[i]) == ax.side) ++i;
+    m.axis_target_index[a] = i;
+    m.axis_power[a] = 0;
+  }
+  for (int u = 0; u < m.U; ++u)
+    if (m.us[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
+      m.axis_power[m.us[u].axis] += m.power[u];
+
+  for (int side = 0; side < kSides; ++side) assign_targets(static_cast<SideId>(side));
+
+  for (int u = 0; u < m.U; ++u) {
+    if (!m.free[u]) continue;
+    auto& unit = s.units[u];
+    const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
+    unit.status = UnitStatus::Holding;
+    if (unit.target == kNone || unit.target == unit.region) continue;
+    const RegionId next = m.us[u].axis >= 0 ? sc.hop(unit.region, unit.target)
+                                            : route(side, unit.region, unit.target);
+    if (next == kNone || next == unit.region) {
+      if (next == kNone) unit.status = UnitStatus::Waiting;
+      continue;
+    }
+    const LinkId l = link_between(unit.region, next);
+    if (l == kNone || !may_enter(side, next)) {
+      unit.status = UnitStatus::Waiting;
+      continue;
+    }
+    const bool enemy_land = control(next) != side;
+    if (enemy_land) {
+      const double own =
+          (m.us[u].axis >= 0 ? m.free_power : m.reserve_power)[idx(side, unit.region, m.R)] +
+          m.present_power[idx(side, next, m.R)];
+      const double opp = m.present_power[idx(enemy, next, m.R)];
+      const double needed = m.us[u].axis >= 0 ? sc.doctrine[side].commit_ratio
+                                              : sc.doctrine[side].counterattack_ratio;
+      if (opp > 0 && own < needed * opp) {
         unit.status = UnitStatus::Waiting;
         continue;
       }
-      const bool enemy_land = control(next) != side;
-      if (enemy_land) {
-        const double own =
-            (m.us[u].axis >= 0 ? m.free_power : m.reserve_power)[idx(side, unit.region, m.R)] +
-            m.present_power[idx(side, next, m.R)];
-        const double opp = m.present_power[idx(enemy, next, m.R)];
-        const double needed = m.us[u].axis >= 0 ? sc.doctrine[side].commit_ratio
-                                                : sc.doctrine[side].counterattack_ratio;
-        if (opp > 0 && own < needed * opp) {
-          unit.status = UnitStatus::Waiting;
-          continue;
-        }
+    }
+    // A link with no stated throughput does not limit traffic.
+    if (sc.links[l].throughput > 0) {
+      // Token bucket refilled lazily: throughput per day, at most one day's worth banked.
+      const double thr = sc.links[l].throughput;
+      s.link_tokens[l] =
+          std::min(std::max(1.0, thr), s.link_tokens[l] + thr * (s.hour - s.link_hour[l]) / 24.0);
+      s.link_hour[l] = s.hour;
+      if (s.link_tokens[l] < 1) {
+        unit.status = UnitStatus::Waiting;
+        continue;
       }
-      // A link with no stated throughput does not limit traffic.
-      if (sc.links[l].throughput > 0) {
-        // Token bucket refilled lazily: throughput per day, at most one day's worth banked.
-        const double thr = sc.links[l].throughput;
-        s.link_tokens[l] =
-            std::min(std::max(1.0, thr), s.link_tokens[l] + thr * (s.hour - s.link_hour[l]) / 24.0);
-        s.link_hour[l] = s.hour;
-        if (s.link_tokens[l] < 1) {
-          unit.status = UnitStatus::Waiting;
-          continue;
-        }
-        s.link_tokens[l] -= 1;
-      }
-      start_leg(static_cast<UnitId>(u), l, next, enemy_land);
+      s.link_tokens[l] -= 1;
+    }
+    start_leg(static_cast<UnitId>(u), l, next, enemy_land);
+  }
+}
+
+void Stepper::assign_targets(SideId side) {
+  const SideId enemy = static_cast<SideId>(1 - side);
+  const SideDoctrine& doc = sc.doctrine[side];
+  // Counterattack targets per region: retake own land at any ratio that meets the doctrine,
+  // and, once decided, strike enemy forces massing one region beyond the own border.
+  for (int r = 0; r < m.R; ++r) {
+    m.counterattack_target[r] = kNone;
+    const double own = m.reserve_power[idx(side, r, m.R)];
+    if (own <= 0 || control(r) != side) continue;
+    double best = 0;
+    for (std::uint32_t k = m.adj_begin[r]; k < m.adj_begin[r + 1]; ++k) {
+      const RegionId n = m.adj_region[k];
+      if (control(n) == side || !may_enter(side, n)) continue;
+      const double opp = m.present_power[idx(enemy, n, m.R)];
+      const double ratio = opp > 0 ? own / opp : kInf;
+      if (ratio < doc.counterattack_ratio) continue;
+      const bool own_land = sc.regions[n].initial_control == side;
+      const bool strike = doc.counterattack_across_border && s.decided[side] &&
+                          sc.regions[r].initial_control == side && opp > 0;
+      if (!own_land && !strike) continue;
+      if (ratio > best) best = ratio, m.counterattack_target[r] = n;
     }
   }
 
-  void assign_targets(SideId side) {
-    const SideId enemy = static_cast<SideId>(1 - side);
-    const SideDoctrine& doc = sc.doctrine[side];
-    // Counterattack targets per region: retake own land at any ratio that meets the doctrine,
-    // and, once decided, strike enemy forces massing one region beyond the own border.
-    for (int r = 0; r < m.R; ++r) {
-      m.counterattack_target[r] = kNone;
-      const double own = m.reserve_power[idx(side, r, m.R)];
-      if (own <= 0 || control(r) != side) continue;
-      double best = 0;
-      for (std::uint32_t k = m.adj_begin[r]; k < m.adj_begin[r + 1]; ++k) {
-        const RegionId n = m.adj_region[k];
-        if (control(n) == side || !may_enter(side, n)) continue;
-        const double opp = m.present_power[idx(enemy, n, m.R)];
-        const double ratio = opp > 0 ? own / opp : kInf;
-        if (ratio < doc.counterattack_ratio) continue;
-        const bool own_land = sc.regions[n].initial_control == side;
-        const bool strike = doc.counterattack_across_border && s.decided[side] &&
-                            sc.regions[r].initial_control == side && opp > 0;
-        if (!own_land && !strike) continue;
-        if (ratio > best) best = ratio, m.counterattack_target[r] = n;
-      }
+  // Threat to each guarded region: enemy axis power still to pass through it.
+  bool any_threat = false;
+  for (RegionId r : m.guard_list[side]) {
+    m.deficit[r] = 0;
+    if (control(r) != side) continue;
+    double incoming = 0;
+    for (std::size_t a = 0; a < m.axes.size(); ++a)
+      if (m.axes[a].side == enemy && m.axes[a].pos[r] >= m.axis_target_index[a])
+        incoming += m.axis_power[a];
+    if (incoming > 0) {
+      m.deficit[r] = incoming - m.present_power[idx(side, r, m.R)];
+      any_threat = true;
     }
+  }
 
-    // Threat to each guarded region: enemy axis power still to pass through it.
-    bool any_threat = false;
-    for (RegionId r : m.guard_list[side]) {
-      m.deficit[r] = 0;
-      if (control(r) != side) continue;
-      double incoming = 0;
-      for (std::size_t a = 0; a < m.axes.size(); ++a)
-        if (m.axes[a].side == enemy && m.axes[a].pos[r] >= m.axis_target_index[a])
-          incoming += m.axis_power[a];
-      if (incoming > 0) {
-        m.deficit[r] = incoming - m.present_power[idx(side, r, m.R)];
-        any_threat = true;
-      }
-    }
+  // Reserves already heading for a still-threatened region keep their target.
+  for (UnitId u : m.side_units[side]) {
+    auto& unit = s.units[u];
+    if (m.us[u].axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
+    if (unit.broken || unit.status == UnitStatus::Withdrawing) continue;
+    const RegionId t = unit.target;
+    const bool valid =
+        t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0;
+    if (valid && unit.region != t) m.deficit[t] -= m.power[u];
+  }
 
-    // Reserves already heading for a still-threatened region keep their target.
-    for (UnitId u : m.side_units[side]) {
-      auto& unit = s.units[u];
-      if (m.us[u].axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
-      if (unit.broken || unit.status == UnitStatus::Withdrawing) continue;
-      const RegionId t = unit.target;
-      const bool valid =
-          t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0;
-      if (valid && unit.region != t) m.deficit[t] -= m.power[u];
-    }
-
-    for (UnitId u : m.side_units[side]) {
-      if (!m.free[u]) continue;
-      auto& unit = s.units[u];
-      if (m.us[u].axis >= 0) {
-        if (s.halted[side]) {
-          unit.target = unit.region;
-          continue;
-        }
-        const auto& ax = m.axes[m.us[u].axis];
-        const int i = m.axis_target_index[m.us[u].axis];
-        unit.target = i < static_cast<int>(ax.path.size()) ? ax.path[i] : ax.path.back();
-        continue;
-      }
-      // Units holding a guarded region stay there; reserves counterattack or reinforce.
-      if (!unit.reserve) {
-        const RegionId home = sc.units[u].start;
-        unit.target = (home != kNone && control(home) == side) ? home : unit.region;
-        continue;
-      }
-      if (m.counterattack_target[unit.region] != kNone) {
-        unit.target = m.counterattack_target[unit.region];
-        continue;
-      }
-      const RegionId t = unit.target;
-      // Keeps its assignment while the region is threatened: en route it was counted above,
-      // arrived it counts in the region's present power.
-      if (t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0)
-        continue;
-      if (!any_threat) {
+  for (UnitId u : m.side_units[side]) {
+    if (!m.free[u]) continue;
+    auto& unit = s.units[u];
+    if (m.us[u].axis >= 0) {
+      if (s.halted[side]) {
         unit.target = unit.region;
         continue;
       }
-      RegionId best = kNone;
-      double best_deficit = 0;
-      float best_d = std::numeric_limits<float>::infinity();
-      for (RegionId r : m.guard_list[side]) {
-        if (m.deficit[r] <= 0 || !may_enter(side, r)) continue;
-        const float d = sc.distance(unit.region, static_cast<RegionId>(r));
-        if (m.deficit[r] > best_deficit || (m.deficit[r] == best_deficit && d < best_d))
-          best = static_cast<RegionId>(r), best_deficit = m.deficit[r], best_d = d;
-      }
-      if (best == kNone) {
-        unit.target = t != kNone && control(t) == side ? t : unit.region;
-        continue;
-      }
-      unit.target = best;
-      if (best != unit.region) m.deficit[best] -= m.power[u];
+      const auto& ax = m.axes[m.us[u].axis];
+      const int i = m.axis_target_index[m.us[u].axis];
+      unit.target = i < static_cast<int>(ax.path.size()) ? ax.path[i] : ax.path.back();
+      continue;
     }
+    // Units holding a guarded region stay there; reserves counterattack or reinforce.
+    if (!unit.reserve) {
+      const RegionId home = sc.units[u].start;
+      unit.target = (home != kNone && control(home) == side) ? home : unit.region;
+      continue;
+    }
+    if (m.counterattack_target[unit.region] != kNone) {
+      unit.target = m.counterattack_target[unit.region];
+      continue;
+    }
+    const RegionId t = unit.target;
+    // Keeps its assignment while the region is threatened: en route it was counted above,
+    // arrived it counts in the region's present power.
+    if (t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0)
+      continue;
+    if (!any_threat) {
+      unit.target = unit.region;
+      continue;
+    }
+    RegionId best = kNone;
+    double best_deficit = 0;
+    float best_d = std::numeric_limits<float>::infinity();
+    for (RegionId r : m.guard_list[side]) {
+      if (m.deficit[r] <= 0 || !may_enter(side, r)) continue;
+      const float d = sc.distance(unit.region, static_cast<RegionId>(r));
+      if (m.deficit[r] > best_deficit || (m.deficit[r] == best_deficit && d < best_d))
+        best = static_cast<RegionId>(r), best_deficit = m.deficit[r], best_d = d;
+    }
+    if (best == kNone) {
+      unit.target = t != kNone && control(t) == side ? t : unit.region;
+      continue;
+    }
+    unit.target = best;
+    if (best != unit.region) m.deficit[best] -= m.power[u];
   }
+}
 
-  void movement() {
-    std::array<double, kSides> slow{}, attrition{};
-    for (int side = 0; side < kSides; ++side) {
-      const SideId enemy = static_cast<SideId>(1 - side);
-      const double sorties = interdiction_sorties_per_unit(static_cast<SideId>(side));
-      // 1 / (1 + k·n) never stops a column outright, and is ≈ 1 − k·n for light interdiction.
-      slow[side] = 1.0 / (1.0 + p().air[enemy].interdiction_slow * sorties);
-      attrition[side] = p().air[enemy].interdiction_attrition * sorties * m.dt / 24.0;
-    }
-    for (int u = 0; u < m.U; ++u) {
-      auto& unit = s.units[u];
-      const SideId side = m.us[u].side;
-      if (unit.status == UnitStatus::Withdrawing && unit.toward == kNone) {
-        const RegionId next = sc.hop(unit.region, unit.target);
-        const LinkId l = next == kNone ? kNone : link_between(unit.region, next);
-        if (l == kNone) {
-          finish_withdrawal(static_cast<UnitId>(u));
-          continue;
-        }
-        unit.toward = next;
-        unit.link = l;
-        unit.progress_km = 0;
-        unit.leg_km = sc.links[l].length_km;
-      }
-      if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) continue;
-      unit.progress_km +=
-          speed_kmh(static_cast<UnitId>(u), unit.link, unit.toward) * slow[side] * m.dt;
-      if (unit.status == UnitStatus::Moving && attrition[side] > 0)
-        lose(static_cast<UnitId>(u), attrition[side]);
-      if (unit.progress_km < unit.leg_km) continue;
-      const RegionId into = unit.toward;
-      const LinkId l = unit.link;
-      unit.region = into;
-      unit.toward = kNone;
-      unit.link = kNone;
-      unit.progress_km = 0;
-      if (unit.status == UnitStatus::Withdrawing) {
-        if (control(into) != side) {
-          withdraw(static_cast<UnitId>(u), into);
-        } else if (into == unit.target) {
-          finish_withdrawal(static_cast<UnitId>(u));
-        }
-        continue;
-      }
-      if (control(into) == side) {
-        unit.status = UnitStatus::Holding;
-        continue;
-      }
-      unit.status = UnitStatus::Attacking;
-      auto& reg = s.regions[into];
-      if (reg.attack_depth_km <= 0) {
-        reg.attack_depth_km = sc.links[l].length_km * 0.5;
-        reg.attack_progress_km = 0;
-        reg.attack_speed_kmh = speed_kmh(static_cast<UnitId>(u), l, into);
-        reg.attack_river = m.link_river[l];
-      }
-    }
+void Stepper::movement() {
+  std::array<double, kSides> slow{}, attrition{};
+  for (int side = 0; side < kSides; ++side) {
+    const SideId enemy = static_cast<SideId>(1 - side);
+    const double sorties = interdiction_sorties_per_unit(static_cast<SideId>(side));
+    // 1 / (1 + k·n) never stops a column outright, and is ≈ 1 − k·n for light interdiction.
+    slow[side] = 1.0 / (1.0 + p().air[enemy].interdiction_slow * sorties);
+    attrition[side] = p().air[enemy].interdiction_attrition * sorties * m.dt / 24.0;
   }
-
-  void finish_withdrawal(UnitId u) {
+  for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
+    const SideId side = m.us[u].side;
+    if (unit.status == UnitStatus::Withdrawing && unit.toward == kNone) {
+      const RegionId next = sc.hop(unit.region, unit.target);
+      const LinkId l = next == kNone ? kNone : link_between(unit.region, next);
+      if (l == kNone) {
+        finish_withdrawal(static_cast<UnitId>(u));
+        continue;
+      }
+      unit.toward = next;
+      unit.link = l;
+      unit.progress_km = 0;
+      unit.leg_km = sc.links[l].length_km;
+    }
+    if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) continue;
+    unit.progress_km +=
+        speed_kmh(static_cast<UnitId>(u), unit.link, unit.toward) * slow[side] * m.dt;
+    if (unit.status == UnitStatus::Moving && attrition[side] > 0)
+      lose(static_cast<UnitId>(u), attrition[side]);
+    if (unit.progress_km < unit.leg_km) continue;
+    const RegionId into = unit.toward;
+    const LinkId l = unit.link;
+    unit.region = into;
     unit.toward = kNone;
     unit.link = kNone;
-    unit.status = unit.broken ? UnitStatus::Broken : UnitStatus::Holding;
-    unit.target = unit.region;
-  }
-
-  void combat() {
-    for (int r = 0; r < m.R; ++r) {
-      if (!m.under_attack[r]) continue;
-      fight(static_cast<RegionId>(r));
-    }
-  }
-
-  void fight(RegionId r) {
-    const SideId def_side = control(r), att_side = static_cast<SideId>(1 - def_side);
-    auto& reg = s.regions[r];
-    m.attackers.clear();
-    m.defenders.clear();
-    for (std::uint32_t k = m.region_begin[r]; k < m.region_begin[r + 1]; ++k) {
-      const UnitId u = m.region_units[k];
-      const auto& unit = s.units[u];
-      if (!fighting(unit)) continue;
-      if (m.us[u].side == att_side && unit.status == UnitStatus::Attacking)
-        m.attackers.push_back(u);
-      else if (m.us[u].side == def_side)
-        m.defenders.push_back(u);
-    }
-    if (m.attackers.empty()) {
-      reg.attack_depth_km = reg.attack_progress_km = 0;
-      return;
-    }
-    combat::EngagementInput in;
-    in.hours = m.dt;
-    double att_adv = 0;
-    for (UnitId u : m.attackers) {
-      const double pw = m.power[u];
-      in.att_power += pw;
-      in.att_personnel += s.units[u].personnel0 * s.units[u].strength;
-      in.att_armour_share += pw * m.us[u].armour_share;
-      att_adv += pw * m.us[u].advance_factor;
-    }
-    for (UnitId u : m.defenders) {
-      in.def_power += m.power[u];
-      in.def_personnel += s.units[u].personnel0 * s.units[u].strength;
-    }
-    if (in.att_power > 0) {
-      in.att_armour_share /= in.att_power;
-      att_adv /= in.att_power;
-    }
-    if (in.def_power <= 0) {
-      reg.attack_progress_km += reg.attack_speed_kmh * m.dt;
-    } else {
-      in.def_posture = sc.doctrine[def_side].defence_posture;
-      in.terrain = sc.regions[r].terrain;
-      in.urban = sc.regions[r].urban;
-      in.river = reg.attack_river;
-      in.surprise = att_side == kRed && s.hour < p().surprise_hours;
-      in.att_air_power = close_support(att_side);
-      in.def_air_power = close_support(def_side);
-      in.att_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
-      in.def_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
-      const combat::EngagementResult res = m.model->resolve(in, p());
-      for (UnitId u : m.attackers) lose(u, res.att_loss_fraction);
-      for (UnitId u : m.defenders) lose(u, res.def_loss_fraction);
-      reg.attack_progress_km += std::max(0.0, res.advance_km) * att_adv;
-      if (m.timeline) {
-        EngagementRecord rec;
-        rec.region = r;
-        rec.attackers = m.attackers;
-        rec.defenders = m.defenders;
-        rec.ratio = res.force_ratio;
-        rec.att_loss = res.att_loss_fraction;
-        rec.def_loss = res.def_loss_fraction;
-        m.timeline->frames.back().engagements.push_back(std::move(rec));
+    unit.progress_km = 0;
+    if (unit.status == UnitStatus::Withdrawing) {
+      if (control(into) != side) {
+        withdraw(static_cast<UnitId>(u), into);
+      } else if (into == unit.target) {
+        finish_withdrawal(static_cast<UnitId>(u));
       }
-      check_breaks(r, m.attackers);
-      check_breaks(r, m.defenders);
+      continue;
     }
-    bool attackers_left = false;
-    for (UnitId u : m.attackers) attackers_left = attackers_left || fighting(s.units[u]);
-    if (!attackers_left) {
-      reg.attack_depth_km = reg.attack_progress_km = 0;
-      return;
+    if (control(into) == side) {
+      unit.status = UnitStatus::Holding;
+      continue;
     }
-    if (reg.attack_progress_km < reg.attack_depth_km) return;
-    // The attacker has crossed the region: it changes hands and whoever is left withdraws.
-    reg.control = att_side;
+    unit.status = UnitStatus::Attacking;
+    auto& reg = s.regions[into];
+    if (reg.attack_depth_km <= 0) {
+      reg.attack_depth_km = sc.links[l].length_km * 0.5;
+      reg.attack_progress_km = 0;
+      reg.attack_speed_kmh = speed_kmh(static_cast<UnitId>(u), l, into);
+      reg.attack_river = m.link_river[l];
+    }
+  }
+}
+
+void Stepper::finish_withdrawal(UnitId u) {
+  auto& unit = s.units[u];
+  unit.toward = kNone;
+  unit.link = kNone;
+  unit.status = unit.broken ? UnitStatus::Broken : UnitStatus::Holding;
+  unit.target = unit.region;
+}
+
+void Stepper::combat() {
+  for (int r = 0; r < m.R; ++r) {
+    if (!m.under_attack[r]) continue;
+    fight(static_cast<RegionId>(r));
+  }
+}
+
+void Stepper::fight(RegionId r) {
+  const SideId def_side = control(r), att_side = static_cast<SideId>(1 - def_side);
+  auto& reg = s.regions[r];
+  m.attackers.clear();
+  m.defenders.clear();
+  for (std::uint32_t k = m.region_begin[r]; k < m.region_begin[r + 1]; ++k) {
+    const UnitId u = m.region_units[k];
+    const auto& unit = s.units[u];
+    if (!fighting(unit)) continue;
+    if (m.us[u].side == att_side && unit.status == UnitStatus::Attacking)
+      m.attackers.push_back(u);
+    else if (m.us[u].side == def_side)
+      m.defenders.push_back(u);
+  }
+  if (m.attackers.empty()) {
     reg.attack_depth_km = reg.attack_progress_km = 0;
-    m.control_changed = true;
-    emit("control", sc.regions[r].name + " taken by " + sc.sides[att_side].id);
-    for (int u = 0; u < m.U; ++u) {
-      auto& unit = s.units[u];
-      if (unit.region != r || !alive(unit.status)) continue;
-      if (m.us[u].side == att_side) {
-        if (unit.status == UnitStatus::Attacking) unit.status = UnitStatus::Holding;
-      } else if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) {
-        withdraw(static_cast<UnitId>(u), r);
-      }
+    return;
+  }
+  combat::EngagementInput in;
+  in.hours = m.dt;
+  double att_adv = 0;
+  for (UnitId u : m.attackers) {
+    const double pw = m.power[u];
+    in.att_power += pw;
+    in.att_personnel += s.units[u].personnel0 * s.units[u].strength;
+    in.att_armour_share += pw * m.us[u].armour_share;
+    att_adv += pw * m.us[u].advance_factor;
+  }
+  for (UnitId u : m.defenders) {
+    in.def_power += m.power[u];
+    in.def_personnel += s.units[u].personnel0 * s.units[u].strength;
+  }
+  if (in.att_power > 0) {
+    in.att_armour_share /= in.att_power;
+    att_adv /= in.att_power;
+  }
+  if (in.def_power <= 0) {
+    reg.attack_progress_km += reg.attack_speed_kmh * m.dt;
+  } else {
+    in.def_posture = sc.doctrine[def_side].defence_posture;
+    in.terrain = sc.regions[r].terrain;
+    in.urban = sc.regions[r].urban;
+    in.river = reg.attack_river;
+    in.surprise = att_side == kRed && s.hour < p().surprise_hours;
+    in.att_air_power = close_support(att_side);
+    in.def_air_power = close_support(def_side);
+    in.att_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
+    in.def_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
+    const combat::EngagementResult res = m.model->resolve(in, p());
+    for (UnitId u : m.attackers) lose(u, res.att_loss_fraction);
+    for (UnitId u : m.defenders) lose(u, res.def_loss_fraction);
+    reg.attack_progress_km += std::max(0.0, res.advance_km) * att_adv;
+    if (m.timeline) {
+      EngagementRecord rec;
+      rec.region = r;
+      rec.attackers = m.attackers;
+      rec.defenders = m.defenders;
+      rec.ratio = res.force_ratio;
+      rec.att_loss = res.att_loss_fraction;
+      rec.def_loss = res.def_loss_fraction;
+      m.timeline->frames.back().engagements.push_back(std::move(rec));
+    }
+    check_breaks(r, m.attackers);
+    check_breaks(r, m.defenders);
+  }
+  bool attackers_left = false;
+  for (UnitId u : m.attackers) attackers_left = attackers_left || fighting(s.units[u]);
+  if (!attackers_left) {
+    reg.attack_depth_km = reg.attack_progress_km = 0;
+    return;
+  }
+  if (reg.attack_progress_km < reg.attack_depth_km) return;
+  // The attacker has crossed the region: it changes hands and whoever is left withdraws.
+  reg.control = att_side;
+  reg.attack_depth_km = reg.attack_progress_km = 0;
+  m.control_changed = true;
+  emit("control", sc.regions[r].name + " taken by " + sc.sides[att_side].id);
+  for (int u = 0; u < m.U; ++u) {
+    auto& unit = s.units[u];
+    if (unit.region != r || !alive(unit.status)) continue;
+    if (m.us[u].side == att_side) {
+      if (unit.status == UnitStatus::Attacking) unit.status = UnitStatus::Holding;
+    } else if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) {
+      withdraw(static_cast<UnitId>(u), r);
     }
   }
+}
 
-  double close_support(SideId side) const {
-    const AirParams& air = p().air[side];
-    if (air.sorties_per_day <= 0 || air.power_per_sortie <= 0) return 0;
-    // Every engagement has both sides in it, so each side splits its sorties over all of them.
-    const int engagements = m.engagements;
-    const double daily = air.sorties_per_day * air.cas_share * s.air_availability[side] *
-                         p().air_defence_factor[1 - side];
-    return engagements > 0 ? daily / engagements * air.power_per_sortie : 0;
+double Stepper::close_support(SideId side) const {
+  const AirParams& air = p().air[side];
+  if (air.sorties_per_day <= 0 || air.power_per_sortie <= 0) return 0;
+  // Every engagement has both sides in it, so each side splits its sorties over all of them.
+  const int engagements = m.engagements;
+  const double daily = air.sorties_per_day * air.cas_share * s.air_availability[side] *
+                       p().air_defence_factor[1 - side];
+  return engagements > 0 ? daily / engagements * air.power_per_sortie : 0;
+}
+
+void Stepper::check_breaks(RegionId r, const std::vector<UnitId>& list) {
+  for (UnitId u : list) {
+    auto& unit = s.units[u];
+    if (unit.broken || !alive(unit.status)) continue;
+    const SideId side = m.us[u].side;
+    const double breakpoint = sc.doctrine[side].break_loss_fraction * m.us[u].morale;
+    if (1.0 - unit.strength < breakpoint) continue;
+    unit.broken = true;
+    emit("break", sc.units[u].name + " broke in " + sc.regions[r].name);
+    withdraw(u, r);
   }
+}
 
-  void check_breaks(RegionId r, const std::vector<UnitId>& list) {
-    for (UnitId u : list) {
-      auto& unit = s.units[u];
-      if (unit.broken || !alive(unit.status)) continue;
-      const SideId side = m.us[u].side;
-      const double breakpoint = sc.doctrine[side].break_loss_fraction * m.us[u].morale;
-      if (1.0 - unit.strength < breakpoint) continue;
-      unit.broken = true;
-      emit("break", sc.units[u].name + " broke in " + sc.regions[r].name);
-      withdraw(u, r);
+std::array<double, kSides> Stepper::power_lost_fractions() const {
+  std::array<double, kSides> lost{};
+  for (int side = 0; side < kSides; ++side)
+    lost[side] = m.initial_power[side] > 0 ? 1.0 - m.power_now[side] / m.initial_power[side] : 0;
+  return lost;
+}
+
+bool Stepper::connected(SideId side, const std::vector<RegionId>& from,
+                        const std::vector<RegionId>& to) {
+  bfs(side, from, true);
+  for (RegionId r : to)
+    if (m.visited[r]) return true;
+  return false;
+}
+
+void Stepper::after_step() {
+  const double hour_end = s.hour + m.dt;
+  const std::array<double, kSides> lost = power_lost_fractions();
+  for (int side = 0; side < kSides; ++side) {
+    if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
+        lost[side] > sc.doctrine[side].halt_loss_fraction) {
+      s.halted[side] = true;
+      emit("break", sc.sides[side].name + " halts its offensive");
     }
   }
-
-  std::array<double, kSides> power_lost_fractions() const {
-    std::array<double, kSides> lost{};
-    for (int side = 0; side < kSides; ++side)
-      lost[side] = m.initial_power[side] > 0 ? 1.0 - m.power_now[side] / m.initial_power[side] : 0;
-    return lost;
-  }
-
-  bool connected(SideId side, const std::vector<RegionId>& from, const std::vector<RegionId>& to) {
-    bfs(side, from, true);
-    for (RegionId r : to)
-      if (m.visited[r]) return true;
-    return false;
-  }
-
-  void after_step() {
-    const double hour_end = s.hour + m.dt;
-    const std::array<double, kSides> lost = power_lost_fractions();
-    for (int side = 0; side < kSides; ++side) {
-      if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
-          lost[side] > sc.doctrine[side].halt_loss_fraction) {
-        s.halted[side] = true;
-        emit("break", sc.sides[side].name + " halts its offensive");
-      }
-    }
-    if (m.control_changed) {
-      for (int o = 0; o < m.O; ++o) {
-        if (s.objective_hour[o] >= 0) continue;
-        if (objective_holds(o)) {
-          s.objective_hour[o] = hour_end;
-          emit("objective", sc.objectives[o].name);
-        }
-      }
-      for (int e = 0; e < m.E; ++e) {
-        const EscalationRule& rule = sc.escalation[e];
-        if (rule.kind != EscalationRule::Kind::Isolated) continue;
-        m.isolated_now[e] = !connected(rule.side, rule.from, rule.regions);
+  if (m.control_changed) {
+    for (int o = 0; o < m.O; ++o) {
+      if (s.objective_hour[o] >= 0) continue;
+      if (objective_holds(o)) {
+        s.objective_hour[o] = hour_end;
+        emit("objective", sc.objectives[o].name);
       }
     }
     for (int e = 0; e < m.E; ++e) {
-      if (s.escalation_held[e]) continue;
       const EscalationRule& rule = sc.escalation[e];
-      bool cond = false;
-      switch (rule.kind) {
-        case EscalationRule::Kind::EntersCountry:
-          for (int u = 0; u < m.U && !cond; ++u) {
-            const auto& unit = s.units[u];
-            cond = m.us[u].side == rule.side && alive(unit.status) &&
-                   m.escalation_country_mask[e][unit.region];
-          }
-          break;
-        case EscalationRule::Kind::Isolated:
-          cond = m.isolated_now[e];
-          break;
-        case EscalationRule::Kind::LossesAbove:
-          cond = lost[rule.side] > rule.threshold;
-          break;
-        case EscalationRule::Kind::ObjectiveTaken:
-          cond = rule.objective < m.O && s.objective_hour[rule.objective] >= 0;
-          break;
-      }
-      // A condition that already holds at the start is the status quo, not an escalation:
-      // it counts once it has been false and becomes true.
-      if (!cond) {
-        s.escalation_seen[e] = 1;
-        continue;
-      }
-      if (!s.escalation_seen[e]) continue;
-      s.escalation_held[e] = 1;
-      if (m.escalation_rng->bernoulli(rule.probability)) {
-        m.escalation_hour[e] = hour_end;
-        emit("escalation", rule.name.empty() ? rule.id : rule.name);
-      }
-    }
-    m.control_changed = false;
-    while (m.territory_recorded < 4 &&
-           hour_end >= 24.0 * kTerritoryDays[m.territory_recorded] - 1e-9)
-      record_territory(m.territory_recorded++);
-  }
-
-  void record_territory(int k) {
-    for (int side = 0; side < kSides; ++side) {
-      double held = 0;
-      for (int r = 0; r < m.R; ++r)
-        if (control(r) == side) held += m.region_weight[r];
-      m.territory[side][k] = held / m.total_value;
+      if (rule.kind != EscalationRule::Kind::Isolated) continue;
+      m.isolated_now[e] = !connected(rule.side, rule.from, rule.regions);
     }
   }
-
-  void record_frame() {
-    Frame& f = m.timeline->frames.back();
-    f.hour = s.hour + m.dt;
-    f.control.resize(m.R);
-    for (int r = 0; r < m.R; ++r) f.control[r] = control(r);
-    f.units.resize(m.U);
-    for (int u = 0; u < m.U; ++u) {
-      const auto& unit = s.units[u];
-      FrameUnit& fu = f.units[u];
-      fu.region = unit.region == kNone ? -1 : unit.region;
-      fu.strength = unit.strength;
-      fu.status = static_cast<int>(unit.status);
-      fu.toward = unit.toward == kNone ? -1 : unit.toward;
-      fu.progress = unit.toward == kNone || unit.leg_km <= 0
-                        ? 0
-                        : std::min(1.0, unit.progress_km / sc.links[unit.link].length_km);
+  for (int e = 0; e < m.E; ++e) {
+    if (s.escalation_held[e]) continue;
+    const EscalationRule& rule = sc.escalation[e];
+    bool cond = false;
+    switch (rule.kind) {
+      case EscalationRule::Kind::EntersCountry:
+        for (int u = 0; u < m.U && !cond; ++u) {
+          const auto& unit = s.units[u];
+          cond = m.us[u].side == rule.side && alive(unit.status) &&
+                 m.escalation_country_mask[e][unit.region];
+        }
+        break;
+      case EscalationRule::Kind::Isolated:
+        cond = m.isolated_now[e];
+        break;
+      case EscalationRule::Kind::LossesAbove:
+        cond = lost[rule.side] > rule.threshold;
+        break;
+      case EscalationRule::Kind::ObjectiveTaken:
+        cond = rule.objective < m.O && s.objective_hour[rule.objective] >= 0;
+        break;
+    }
+    // A condition that already holds at the start is the status quo, not an escalation:
+    // it counts once it has been false and becomes true.
+    if (!cond) {
+      s.escalation_seen[e] = 1;
+      continue;
+    }
+    if (!s.escalation_seen[e]) continue;
+    s.escalation_held[e] = 1;
+    if (m.escalation_rng->bernoulli(rule.probability)) {
+      m.escalation_hour[e] = hour_end;
+      emit("escalation", rule.name.empty() ? rule.id : rule.name);
     }
   }
-};
+  m.control_changed = false;
+  while (m.territory_recorded < 4 && hour_end >= 24.0 * kTerritoryDays[m.territory_recorded] - 1e-9)
+    record_territory(m.territory_recorded++);
+}
 
-}  // namespace
+void Stepper::record_territory(int k) {
+  for (int side = 0; side < kSides; ++side) {
+    double held = 0;
+    for (int r = 0; r < m.R; ++r)
+      if (control(r) == side) held += m.region_weight[r];
+    m.territory[side][k] = held / m.total_value;
+  }
+}
+
+void Stepper::record_frame() {
+  Frame& f = m.timeline->frames.back();
+  f.hour = s.hour + m.dt;
+  f.control.resize(m.R);
+  for (int r = 0; r < m.R; ++r) f.control[r] = control(r);
+  f.units.resize(m.U);
+  for (int u = 0; u < m.U; ++u) {
+    const auto& unit = s.units[u];
+    FrameUnit& fu = f.units[u];
+    fu.region = unit.region == kNone ? -1 : unit.region;
+    fu.strength = unit.strength;
+    fu.status = static_cast<int>(unit.status);
+    fu.toward = unit.toward == kNone ? -1 : unit.toward;
+    fu.progress = unit.toward == kNone || unit.leg_km <= 0
+                      ? 0
+                      : std::min(1.0, unit.progress_km / sc.links[unit.link].length_km);
+  }
+}
 
 void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* timeline) {
   Impl& m = *impl_;
