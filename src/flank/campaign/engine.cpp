@@ -1,12 +1,10 @@
+// Engine's public methods. The step's phases live one per file (see stepper.hpp).
 #include "flank/campaign/engine.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-#include <optional>
+#include <array>
+#include <memory>
 
 #include "flank/campaign/stepper.hpp"
-#include "flank/core/rng.hpp"
 
 namespace flank::campaign {
 
@@ -41,15 +39,22 @@ bool Engine::step() {
   if (state_.step >= m.steps) return false;
   Stepper st{scenario_, m, state_, *this};
   if (m.timeline) m.timeline->frames.emplace_back();
-  st.decisions_and_air();
-  st.arrivals();
-  st.supply();
-  st.aggregate(true);
-  st.doctrine();
-  st.movement();
-  st.aggregate(false);
-  st.combat();
-  st.after_step();
+  // The phases of docs/model.md "One step", in order.
+  st.decisions_and_air();  // 1. decisions and air
+  st.arrivals();           // 2. arrivals and readiness
+  st.supply();             // 3. supply
+  st.aggregate(true);      // 4. power, and the power free to move
+  st.doctrine();           // 5. doctrine: targets and first legs
+  st.movement();           // 6. movement
+  st.aggregate(false);     //    power again, fighting units grouped by region
+  st.combat();             // 7. combat
+  // 8. After the step.
+  const std::array<double, kSides> lost = st.power_lost_fractions();
+  st.halts(lost);
+  st.objectives();
+  st.escalation(lost);
+  m.control_changed = false;  // supply, objectives and isolation have seen this step's changes
+  st.territory();
   if (m.timeline) st.record_frame();
   ++state_.step;
   state_.hour = state_.step * m.dt;

@@ -1,5 +1,5 @@
-// Phase 8 of a step (docs/model.md "One step"): after the step, halts, objectives,
-// escalation rules and territory; and the timeline frame of the step.
+// Phase 8 of a step (docs/model.md "One step"), after the step: halts, objectives and
+// territory (escalation rules are in escalation.cpp); and the timeline frame of the step.
 #include <algorithm>
 #include <array>
 
@@ -7,9 +7,7 @@
 
 namespace flank::campaign {
 
-void Stepper::after_step() {
-  const double hour_end = s.hour + m.dt;
-  const std::array<double, kSides> lost = power_lost_fractions();
+void Stepper::halts(const std::array<double, kSides>& lost) {
   for (int side = 0; side < kSides; ++side) {
     if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
         lost[side] > sc.doctrine[side].halt_loss_fraction) {
@@ -17,56 +15,25 @@ void Stepper::after_step() {
       emit("break", sc.sides[side].name + " halts its offensive");
     }
   }
-  if (m.control_changed) {
-    for (int o = 0; o < m.O; ++o) {
-      if (s.objective_hour[o] >= 0) continue;
-      if (objective_holds(o)) {
-        s.objective_hour[o] = hour_end;
-        emit("objective", sc.objectives[o].name);
-      }
-    }
-    for (int e = 0; e < m.E; ++e) {
-      const EscalationRule& rule = sc.escalation[e];
-      if (rule.kind != EscalationRule::Kind::Isolated) continue;
-      m.isolated_now[e] = !connected(rule.side, rule.from, rule.regions);
-    }
-  }
-  for (int e = 0; e < m.E; ++e) {
-    if (s.escalation_held[e]) continue;
-    const EscalationRule& rule = sc.escalation[e];
-    bool cond = false;
-    switch (rule.kind) {
-      case EscalationRule::Kind::EntersCountry:
-        for (int u = 0; u < m.U && !cond; ++u) {
-          const auto& unit = s.units[u];
-          cond = m.us[u].side == rule.side && alive(unit.status) &&
-                 m.escalation_country_mask[e][unit.region];
-        }
-        break;
-      case EscalationRule::Kind::Isolated:
-        cond = m.isolated_now[e];
-        break;
-      case EscalationRule::Kind::LossesAbove:
-        cond = lost[rule.side] > rule.threshold;
-        break;
-      case EscalationRule::Kind::ObjectiveTaken:
-        cond = rule.objective < m.O && s.objective_hour[rule.objective] >= 0;
-        break;
-    }
-    // A condition that already holds at the start is the status quo, not an escalation:
-    // it counts once it has been false and becomes true.
-    if (!cond) {
-      s.escalation_seen[e] = 1;
-      continue;
-    }
-    if (!s.escalation_seen[e]) continue;
-    s.escalation_held[e] = 1;
-    if (m.escalation_rng->bernoulli(rule.probability)) {
-      m.escalation_hour[e] = hour_end;
-      emit("escalation", rule.name.empty() ? rule.id : rule.name);
+}
+
+// An objective's hour is the first hour its condition held; only a change of control can
+// make it hold.
+void Stepper::objectives() {
+  if (!m.control_changed) return;
+  const double hour_end = s.hour + m.dt;
+  for (int o = 0; o < m.O; ++o) {
+    if (s.objective_hour[o] >= 0) continue;
+    if (objective_holds(o)) {
+      s.objective_hour[o] = hour_end;
+      emit("objective", sc.objectives[o].name);
     }
   }
-  m.control_changed = false;
+}
+
+// Territory held at the end of days 3, 7, 14 and 30 (kTerritoryDays), once each.
+void Stepper::territory() {
+  const double hour_end = s.hour + m.dt;
   while (m.territory_recorded < 4 && hour_end >= 24.0 * kTerritoryDays[m.territory_recorded] - 1e-9)
     record_territory(m.territory_recorded++);
 }

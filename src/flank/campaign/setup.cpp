@@ -256,11 +256,7 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   }
   // Isolation is evaluated once up front so a rule that holds at hour 0 is the baseline.
   Stepper st{sc, m, state_, *this};
-  for (int e = 0; e < m.E; ++e) {
-    const EscalationRule& rule = sc.escalation[e];
-    if (rule.kind == EscalationRule::Kind::Isolated)
-      m.isolated_now[e] = !st.connected(rule.side, rule.from, rule.regions);
-  }
+  st.refresh_isolation();
 }
 
 }  // namespace flank::campaign

@@ -181,12 +181,18 @@ struct Stepper {
   double close_support(SideId side) const;
   void check_breaks(RegionId r, const std::vector<UnitId>& list);
 
-  // 8 (objectives.cpp, escalation.cpp)
-  void after_step();
+  // 8, after the step (objectives.cpp)
+  void halts(const std::array<double, kSides>& lost);
+  void objectives();
+  void territory();
   bool objective_holds(int o);
   std::array<double, kSides> power_lost_fractions() const;
   void record_territory(int k);
   void record_frame();
+
+  // 8, after the step (escalation.cpp)
+  void escalation(const std::array<double, kSides>& lost);
+  void refresh_isolation();
 };
 
 }  // namespace flank::campaign
