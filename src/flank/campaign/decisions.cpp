@@ -1,0 +1,40 @@
+// Phases 1 and 2 of a step (docs/model.md "One step"): political decisions and the day's
+// sortie availability, then arrivals and readiness.
+#include "flank/campaign/stepper.hpp"
+
+namespace flank::campaign {
+
+void Stepper::decisions_and_air() {
+  for (int side = 0; side < kSides; ++side)
+    if (!s.decided[side] && s.decision_hour[side] <= s.hour) {
+      s.decided[side] = true;
+      if (sc.doctrine[side].needs_decision)
+        emit("decision", sc.sides[side].name + ": political decision taken");
+    }
+  // Sortie availability varies by day (weather, maintenance): one draw per side per day.
+  const int day = static_cast<int>(s.hour / 24.0);
+  if (s.step == 0 || static_cast<int>((s.hour - m.dt) / 24.0) != day)
+    for (int side = 0; side < kSides; ++side)
+      s.air_availability[side] = m.air_rng->lognormal_factor(p().noise_sigma);
+}
+
+void Stepper::arrivals() {
+  for (int u = 0; u < m.U; ++u) {
+    auto& unit = s.units[u];
+    if (unit.status == UnitStatus::NotArrived && unit.arrival_hour <= s.hour) {
+      const SideId side = m.us[u].side;
+      RegionId entry = sc.units[u].arrival.entry;
+      if (entry == kNone) continue;  // no entry region: never arrives (the loader forbids it)
+      if (control(entry) != side) entry = nearest_own(entry, side, kNone);
+      if (entry == kNone) continue;
+      unit.region = entry;
+      unit.status = UnitStatus::Holding;
+      unit.target = entry;
+      emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name);
+    } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
+      unit.status = UnitStatus::Holding;
+    }
+  }
+}
+
+}  // namespace flank::campaign
