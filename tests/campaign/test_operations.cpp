@@ -72,10 +72,14 @@ TEST(Operations, ExploitationIsCappedByRoadAndFallsWithContinuousAdvance) {
   OperationalParams p;
   p.exploitation_kmday = 80;
   p.exploitation_fatigue_per_day = 0.1;
-  EXPECT_DOUBLE_EQ(exploitation_km_per_day(p, 1, 1, 1, 0), 80);
-  EXPECT_DOUBLE_EQ(exploitation_km_per_day(p, 1, 0.5, 1, 0), 40);  // a minor road
-  EXPECT_NEAR(exploitation_km_per_day(p, 1, 1, 1, 10), 40, 1e-9);  // after ten days' advance
-  EXPECT_LT(exploitation_km_per_day(p, 0.6, 1, 1, 0), exploitation_km_per_day(p, 1, 1, 1, 0));
+  p.exploitation_march_hours = 10;
+  // A mechanised column at 30 km/h on a motorway: logistics and fatigue set the pace.
+  EXPECT_DOUBLE_EQ(exploitation_km_per_day(p, 1, 30, 0), 80);
+  EXPECT_NEAR(exploitation_km_per_day(p, 1, 30, 10), 40, 1e-9);  // after ten days' advance
+  EXPECT_LT(exploitation_km_per_day(p, 0.6, 30, 0), exploitation_km_per_day(p, 1, 30, 0));
+  // A track (9 km/h for 10 hours a day) still allows 90 km/day; a slower column is capped.
+  EXPECT_DOUBLE_EQ(exploitation_km_per_day(p, 1, 30 * 0.3, 0), 80);
+  EXPECT_DOUBLE_EQ(exploitation_km_per_day(p, 1, 6, 0), 60);
 }
 
 TEST(Operations, EnduranceIsLongerInCitiesAndWiderForThinDefences) {

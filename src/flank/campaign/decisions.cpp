@@ -30,6 +30,7 @@ void Stepper::arrivals() {
       unit.region = entry;
       unit.status = UnitStatus::Holding;
       unit.target = entry;
+      unit.in_place_since = s.hour;
       emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name);
     } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
       unit.status = UnitStatus::Holding;

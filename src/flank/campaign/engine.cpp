@@ -43,6 +43,7 @@ bool Engine::step() {
   st.decisions_and_air();  // 1. decisions and air
   st.arrivals();           // 2. arrivals and readiness
   st.supply();             // 3. supply
+  st.isolation();          //    isolated units: endurance, surrender, breakout; pockets
   st.aggregate(true);      // 4. power, and the power free to move
   st.doctrine();           // 5. doctrine: targets and first legs
   st.movement();           // 6. movement
@@ -85,6 +86,7 @@ void Engine::finish(Outcome& out) {
   out.escalation.resize(m.E);
   out.escalation_hour.assign(m.escalation_hour.begin(), m.escalation_hour.end());
   for (int e = 0; e < m.E; ++e) out.escalation[e] = m.escalation_hour[e] >= 0;
+  out.operations = m.operations;
 }
 
 void Engine::run(std::uint64_t seed, std::uint64_t replication, Outcome& outcome,

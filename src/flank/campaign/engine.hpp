@@ -34,29 +34,42 @@ enum class UnitStatus : std::uint8_t {
 
 struct UnitState {
   UnitStatus status = UnitStatus::NotArrived;
-  RegionId region = kNone;  // where the unit is (kNone before it arrives)
-  RegionId toward = kNone;  // adjacent region it is moving into, kNone when not moving
-  LinkId link = kNone;      // link it is moving along
-  RegionId target = kNone;  // where doctrine sends it
-  double progress_km = 0;   // along `link`
-  double leg_km = 0;        // distance to cover on `link` (half of it when entering enemy land)
-  double strength = 1;      // remaining fraction of initial personnel and power
-  double personnel0 = 0;    // drawn for this replication
-  double power0 = 0;        // combat power at full strength (before CEV, morale, supply)
-  double supply = 1;        // supply state in [0, 1]
-  double arrival_hour = 0;  // when it enters the theatre (0 for units present at the start)
-  double ready_hour = 0;    // when it may move
+  RegionId region = kNone;      // where the unit is (kNone before it arrives)
+  RegionId toward = kNone;      // adjacent region it is moving into, kNone when not moving
+  LinkId link = kNone;          // link it is moving along
+  RegionId target = kNone;      // where doctrine sends it
+  double progress_km = 0;       // along `link`
+  double leg_km = 0;            // distance to cover on `link` (half of it when entering enemy land)
+  double strength = 1;          // remaining fraction of initial personnel and power
+  double personnel0 = 0;        // drawn for this replication
+  double power0 = 0;            // combat power at full strength (before CEV, morale, supply)
+  double supply = 1;            // supply state in [0, 1]
+  double arrival_hour = 0;      // when it enters the theatre (0 for units present at the start)
+  double ready_hour = 0;        // when it may move
+  double in_place_since = 0;    // when it came to stand where it is (posture: time in place)
+  double advancing_since = -1;  // start of its current continuous advance (-1: not advancing)
+  double halted_since = -1;     // start of its current halt while advancing_since is set
+  double isolated_since = -1;   // when it was cut off from supply (-1: supplied)
+  double endurance_hours = 0;   // drawn when it was cut off
   bool present_at_start = false;
   bool reserve = false;  // moves to threatened regions (otherwise holds its start region)
   bool broken = false;
+  bool cut_off = false;  // no supply path this step
 };
 
 struct RegionState {
   SideId control = kBlue;
-  double attack_progress_km = 0;  // attacker's advance across the region
-  double attack_depth_km = 0;     // advance needed for control to change
-  double attack_speed_kmh = 0;    // attacker's march speed when unopposed
-  bool attack_river = false;      // the attack crossed a river to get here
+  double attack_progress_km = 0;   // attacker's advance across the region
+  double attack_depth_km = 0;      // advance needed for control to change
+  double attack_speed_kmh = 0;     // attacker's march speed when unopposed
+  bool attack_river = false;       // the attack crossed a river to get here
+  LinkId attack_link = kNone;      // the link the first attackers came along
+  double crossing_ready_hour = 0;  // a blown bridge: the attack advances from this hour
+  double noise_until = -1;         // engagement noise is redrawn from this hour
+  double att_noise = 1, def_noise = 1;
+  DefenceClass defence = DefenceClass::Hasty;     // of the current engagement
+  EngagementKind kind = EngagementKind::Assault;  // of the current engagement
+  bool defended = false;                          // the current engagement has met defenders
 };
 
 // Per-replication state. Public so tests can check invariants step by step.
@@ -82,6 +95,8 @@ struct EngagementRecord {
   RegionId region = kNone;
   std::vector<UnitId> attackers, defenders;
   double ratio = 0, att_loss = 0, def_loss = 0;
+  DefenceClass defence = DefenceClass::Hasty;
+  EngagementKind kind = EngagementKind::Assault;
 };
 struct FrameUnit {
   int region = -1;
@@ -89,17 +104,24 @@ struct FrameUnit {
   int status = 0;
   int toward = -1;
   double progress = 0;
+  bool cut_off = false;  // isolated from supply
 };
 struct Frame {
   double hour = 0;
   std::vector<SideId> control;
+  std::vector<std::uint8_t> defence;  // per region: DefenceClass of its current engagement, or
+                                      // 255 when not under attack
   std::vector<FrameUnit> units;
   std::vector<EngagementRecord> engagements;
 };
 struct Event {
   double hour = 0;
-  std::string kind;  // objective | arrival | escalation | control | break | decision
+  std::string kind;  // objective | arrival | escalation | control | break | decision | overrun
+                     // | pocket | surrender
   std::string text;
+  RegionId region = kNone;  // where it happened, kNone when nowhere in particular
+  int side = -1;            // the side it concerns (the one acting or affected), -1 both
+  UnitId unit = kNone;      // the unit it concerns, kNone when none
 };
 struct Timeline {
   std::vector<double> personnel;  // drawn per unit

@@ -1,8 +1,10 @@
 // Phase 6 of a step (docs/model.md "One step"): movement along links, slowed and worn
 // down by enemy interdiction; units entering enemy land become attackers. Also the
 // withdrawals that combat (breaks, lost regions) starts.
+#include <algorithm>
 #include <array>
 
+#include "flank/campaign/operations.hpp"
 #include "flank/campaign/stepper.hpp"
 
 namespace flank::campaign {
@@ -16,9 +18,11 @@ void Stepper::movement() {
     slow[side] = 1.0 / (1.0 + p().air[enemy].interdiction_slow * sorties);
     attrition[side] = p().air[enemy].interdiction_attrition * sorties * m.dt / 24.0;
   }
+  const OperationalParams& o = p().ops;
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
     const SideId side = m.us[u].side;
+    advance_clock(static_cast<UnitId>(u));
     if (unit.status == UnitStatus::Withdrawing && unit.toward == kNone) {
       const RegionId next = sc.hop(unit.region, unit.target);
       const LinkId l = next == kNone ? kNone : link_between(unit.region, next);
@@ -32,8 +36,14 @@ void Stepper::movement() {
       unit.leg_km = sc.links[l].length_km;
     }
     if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) continue;
-    unit.progress_km +=
-        speed_kmh(static_cast<UnitId>(u), unit.link, unit.toward) * slow[side] * m.dt;
+    double kmh = speed_kmh(static_cast<UnitId>(u), unit.link, unit.toward);
+    if (unit.status == UnitStatus::Moving && control(unit.toward) != side) {
+      // Into enemy land: an advance, at most at the exploitation rate.
+      const double days = unit.advancing_since >= 0 ? (s.hour - unit.advancing_since) / 24.0 : 0;
+      kmh =
+          std::min(kmh, ops::exploitation_km_per_day(o, m.us[u].advance_factor, kmh, days) / 24.0);
+    }
+    unit.progress_km += kmh * slow[side] * m.dt;
     if (unit.status == UnitStatus::Moving && attrition[side] > 0)
       lose(static_cast<UnitId>(u), attrition[side]);
     if (unit.progress_km < unit.leg_km) continue;
@@ -51,6 +61,7 @@ void Stepper::movement() {
       }
       continue;
     }
+    unit.in_place_since = s.hour + m.dt;
     if (control(into) == side) {
       unit.status = UnitStatus::Holding;
       continue;
@@ -58,10 +69,20 @@ void Stepper::movement() {
     unit.status = UnitStatus::Attacking;
     auto& reg = s.regions[into];
     if (reg.attack_depth_km <= 0) {
+      // A new engagement: its noise is drawn afresh, and a river on the way may have its bridge
+      // blown (docs/model.md "Rivers and bridges").
       reg.attack_depth_km = sc.links[l].length_km * 0.5;
       reg.attack_progress_km = 0;
       reg.attack_speed_kmh = speed_kmh(static_cast<UnitId>(u), l, into);
       reg.attack_river = m.link_river[l];
+      reg.attack_link = l;
+      reg.noise_until = -1;
+      reg.kind = EngagementKind::Assault;
+      reg.defended = false;
+      reg.crossing_ready_hour =
+          reg.attack_river && !m.isolation_rng->bernoulli(o.bridge_intact_probability)
+              ? s.hour + o.crossing_delay_hours
+              : 0;
     }
   }
 }
@@ -97,18 +118,35 @@ void Stepper::withdraw(UnitId u, RegionId from) {
   unit.toward = kNone;
   unit.link = kNone;
   unit.progress_km = 0;
-  if (to == kNone) {
-    lose(u, 1.0);
+  if (to == kNone) {  // nowhere left to go: the unit surrenders
+    capture(u, 1.0);
     unit.status = UnitStatus::Destroyed;
-    emit("break", sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name);
+    emit("break", sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name, from,
+         side, u);
     return;
   }
   unit.target = to;
   unit.status = UnitStatus::Withdrawing;
 }
 
+// Days of continuous advance wear an exploiting force down; a halt of rest_hours resets them.
+void Stepper::advance_clock(UnitId u) {
+  auto& unit = s.units[u];
+  const bool advancing = unit.status == UnitStatus::Attacking ||
+                         (unit.status == UnitStatus::Moving && unit.toward != kNone &&
+                          control(unit.toward) != m.us[u].side);
+  if (advancing) {
+    if (unit.advancing_since < 0) unit.advancing_since = s.hour;
+    unit.halted_since = -1;
+  } else if (unit.advancing_since >= 0) {
+    if (unit.halted_since < 0) unit.halted_since = s.hour;
+    if (s.hour - unit.halted_since >= p().ops.rest_hours) unit.advancing_since = -1;
+  }
+}
+
 void Stepper::finish_withdrawal(UnitId u) {
   auto& unit = s.units[u];
+  unit.in_place_since = s.hour + m.dt;
   unit.toward = kNone;
   unit.link = kNone;
   unit.status = unit.broken ? UnitStatus::Broken : UnitStatus::Holding;

@@ -68,6 +68,10 @@ void Stepper::record_frame() {
   f.hour = s.hour + m.dt;
   f.control.resize(m.R);
   for (int r = 0; r < m.R; ++r) f.control[r] = control(r);
+  f.defence.resize(m.R);
+  for (int r = 0; r < m.R; ++r)
+    f.defence[r] =
+        s.regions[r].attack_depth_km > 0 ? static_cast<std::uint8_t>(s.regions[r].defence) : 255;
   f.units.resize(m.U);
   for (int u = 0; u < m.U; ++u) {
     const auto& unit = s.units[u];
@@ -76,6 +80,7 @@ void Stepper::record_frame() {
     fu.strength = unit.strength;
     fu.status = static_cast<int>(unit.status);
     fu.toward = unit.toward == kNone ? -1 : unit.toward;
+    fu.cut_off = unit.cut_off && alive(unit.status);
     fu.progress = unit.toward == kNone || unit.leg_km <= 0
                       ? 0
                       : std::min(1.0, unit.progress_km / sc.links[unit.link].length_km);

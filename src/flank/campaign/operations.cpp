@@ -32,6 +32,12 @@ DefenceClass defence_class(const OperationalParams& p, double density, double ho
   return d;
 }
 
+DefenceClass starting_preparation(Posture p) {
+  return p == Posture::Prepared    ? DefenceClass::Prepared
+         : p == Posture::Fortified ? DefenceClass::Fortified
+                                   : DefenceClass::Hasty;
+}
+
 Posture kernel_posture(DefenceClass d) {
   switch (d) {
     case DefenceClass::Screen:
@@ -59,11 +65,12 @@ bool overruns(const OperationalParams& p, DefenceClass d, double ratio, bool urb
          ratio >= p.overrun_ratio;
 }
 
-double exploitation_km_per_day(const OperationalParams& p, double mobility, double road,
-                               double terrain, double days_advancing) {
+double exploitation_km_per_day(const OperationalParams& p, double mobility, double march_kmh,
+                               double days_advancing) {
   const double fatigue =
       1.0 / (1.0 + p.exploitation_fatigue_per_day * std::max(0.0, days_advancing));
-  return p.exploitation_kmday * mobility * road * terrain * fatigue;
+  return std::min(p.exploitation_kmday * mobility * fatigue,
+                  march_kmh * p.exploitation_march_hours);
 }
 
 double endurance_hours(const OperationalParams& p, double z, bool urban, bool low_density) {

@@ -18,6 +18,10 @@ double hours_to_reach(const OperationalParams& p, DefenceClass target, double de
 DefenceClass defence_class(const OperationalParams& p, double density, double hours_in_place,
                            Fortification works);
 
+// The preparation a side's `defence_posture` stands for at hour 0 (attack, delay and
+// withdrawal count as hasty).
+DefenceClass starting_preparation(Posture p);
+
 // The combat kernel's posture multiplier for a defence class (a screen delays).
 Posture kernel_posture(DefenceClass d);
 
@@ -30,10 +34,10 @@ double assault_km_per_day(const OperationalParams& p, DefenceClass d, double rat
 bool overruns(const OperationalParams& p, DefenceClass d, double ratio, bool urban);
 
 // km per day of an exploiting attacker with advance_factor `mobility` after `days_advancing`
-// of continuous advance, on a link of road factor `road` into terrain of movement factor
-// `terrain`.
-double exploitation_km_per_day(const OperationalParams& p, double mobility, double road,
-                               double terrain, double days_advancing);
+// of continuous advance, at most `march_kmh` (its column speed on this link and terrain) for
+// exploitation_march_hours a day: road class caps the pace, logistics and fatigue set it.
+double exploitation_km_per_day(const OperationalParams& p, double mobility, double march_kmh,
+                               double days_advancing);
 
 // Endurance in hours of an isolated unit given a standard normal draw `z`.
 double endurance_hours(const OperationalParams& p, double z, bool urban, bool low_density);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "flank/campaign/operations.hpp"
 #include "flank/campaign/stepper.hpp"
 
 namespace flank::campaign {
@@ -51,22 +52,55 @@ void Stepper::fight(RegionId r) {
     in.att_armour_share /= in.att_power;
     att_adv /= in.att_power;
   }
+  const OperationalParams& o = p().ops;
+  const Region& region = sc.regions[r];
+  // A blown bridge holds the attack at the river until the crossing is ready.
+  const bool at_river = s.hour < reg.crossing_ready_hour;
+  const UnitState& lead = s.units[m.attackers.front()];
+  const double days_advancing =
+      lead.advancing_since >= 0 ? (s.hour - lead.advancing_since) / 24.0 : 0;
+  // The attack's column speed (reg.attack_speed_kmh: march speed on the link it came along, into
+  // this region's terrain) caps the exploitation pace.
+  const double exploit_kmday =
+      ops::exploitation_km_per_day(o, att_adv, reg.attack_speed_kmh, days_advancing);
   if (in.def_power <= 0) {
-    reg.attack_progress_km += reg.attack_speed_kmh * m.dt;
+    // No defenders: the attacker exploits across the region.
+    reg.defence = DefenceClass::Screen;
+    if (!at_river) reg.attack_progress_km += exploit_kmday / 24.0 * m.dt;
   } else {
-    in.def_posture = sc.doctrine[def_side].defence_posture;
-    in.terrain = sc.regions[r].terrain;
-    in.urban = sc.regions[r].urban;
+    reg.defence = defence(r);
+    reg.defended = true;
+    bool besieged = false;
+    for (UnitId u : m.defenders) besieged = besieged || s.units[u].cut_off;
+    in.def_posture = ops::kernel_posture(reg.defence);
+    in.terrain = region.terrain;
+    in.urban = region.urban;
     in.river = reg.attack_river;
     in.surprise = att_side == kRed && s.hour < p().surprise_hours;
     in.att_air_power = close_support(att_side);
     in.def_air_power = close_support(def_side);
-    in.att_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
-    in.def_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
+    // Noise belongs to the engagement, not the step: drawn at its start and every noise_hours.
+    if (s.hour >= reg.noise_until) {
+      reg.att_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
+      reg.def_noise = m.combat_rng->lognormal_factor(p().noise_sigma);
+      reg.noise_until = s.hour + o.noise_hours;
+    }
+    in.att_noise = reg.att_noise;
+    in.def_noise = reg.def_noise;
     const combat::EngagementResult res = m.model->resolve(in, p());
     for (UnitId u : m.attackers) lose(u, res.att_loss_fraction);
     for (UnitId u : m.defenders) lose(u, res.def_loss_fraction);
-    reg.attack_progress_km += std::max(0.0, res.advance_km) * att_adv;
+    // Ground is won by advancing through the defence (docs/model.md "Operational resolution").
+    double kmday = 0;
+    if (ops::overruns(o, reg.defence, res.force_ratio, region.urban)) {
+      reg.kind = EngagementKind::Overrun;
+      kmday = exploit_kmday;
+    } else {
+      reg.kind = besieged ? EngagementKind::Siege : EngagementKind::Assault;
+      kmday = ops::assault_km_per_day(o, reg.defence, res.force_ratio, att_adv) *
+              p().terrain_advance[static_cast<int>(region.terrain)];
+    }
+    if (!at_river) reg.attack_progress_km += kmday * m.dt / 24.0;
     if (m.timeline) {
       EngagementRecord rec;
       rec.region = r;
@@ -75,6 +109,8 @@ void Stepper::fight(RegionId r) {
       rec.ratio = res.force_ratio;
       rec.att_loss = res.att_loss_fraction;
       rec.def_loss = res.def_loss_fraction;
+      rec.defence = reg.defence;
+      rec.kind = reg.kind;
       m.timeline->frames.back().engagements.push_back(std::move(rec));
     }
     check_breaks(r, m.attackers);
@@ -87,17 +123,35 @@ void Stepper::fight(RegionId r) {
     return;
   }
   if (reg.attack_progress_km < reg.attack_depth_km) return;
-  // The attacker has crossed the region: it changes hands and whoever is left withdraws.
+  take_region(r, att_side);
+}
+
+// The attacker has crossed the region: it changes hands and whoever is left withdraws, broken
+// and with a share captured when the defence was overrun.
+void Stepper::take_region(RegionId r, SideId att_side) {
+  auto& reg = s.regions[r];
+  const bool overrun = reg.kind == EngagementKind::Overrun && !m.defenders.empty();
+  if (reg.defended) m.operations.engagements[static_cast<int>(reg.kind)] += 1;
+  reg.defended = false;
   reg.control = att_side;
   reg.attack_depth_km = reg.attack_progress_km = 0;
-  m.control_changed = true;
-  emit("control", sc.regions[r].name + " taken by " + sc.sides[att_side].id);
+  m.control_changed = m.supply_dirty = true;
+  emit(overrun ? "overrun" : "control",
+       sc.regions[r].name + (overrun ? " overrun by " : " taken by ") + sc.sides[att_side].id, r,
+       att_side);
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
     if (unit.region != r || !alive(unit.status)) continue;
     if (m.us[u].side == att_side) {
-      if (unit.status == UnitStatus::Attacking) unit.status = UnitStatus::Holding;
+      if (unit.status == UnitStatus::Attacking) {
+        unit.status = UnitStatus::Holding;
+        unit.in_place_since = s.hour + m.dt;
+      }
     } else if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) {
+      if (overrun && fighting(unit)) {
+        capture(static_cast<UnitId>(u), p().ops.overrun_capture_fraction);
+        unit.broken = true;
+      }
       withdraw(static_cast<UnitId>(u), r);
     }
   }
@@ -121,7 +175,7 @@ void Stepper::check_breaks(RegionId r, const std::vector<UnitId>& list) {
     const double breakpoint = sc.doctrine[side].break_loss_fraction * m.us[u].morale;
     if (1.0 - unit.strength < breakpoint) continue;
     unit.broken = true;
-    emit("break", sc.units[u].name + " broke in " + sc.regions[r].name);
+    emit("break", sc.units[u].name + " broke in " + sc.regions[r].name, r, side, u);
     withdraw(u, r);
   }
 }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "flank/campaign/operations.hpp"
 #include "flank/campaign/stepper.hpp"
 
 namespace flank::campaign {
@@ -163,6 +164,30 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   losses_by_category.assign(kSides * static_cast<int>(UnitCategory::Count), 0);
   escalation_hour.assign(E, kNever);
   isolated_now.assign(E, 0);
+
+  // Frontage a defender must cover: given, else about a region's width (the mean distance to
+  // its neighbours' centres), a city defended inside its footprint.
+  frontage_km.assign(R, 0);
+  for (int r = 0; r < R; ++r) {
+    const Region& reg = sc.regions[r];
+    double mean_link = 0;
+    for (LinkId l : reg.links) mean_link += sc.links[l].length_km;
+    mean_link = reg.links.empty() ? sc.params.ops.urban_frontage_km : mean_link / reg.links.size();
+    frontage_km[r] = reg.frontage_km > 0 ? reg.frontage_km
+                     : reg.urban         ? std::min(sc.params.ops.urban_frontage_km, mean_link)
+                                         : mean_link;
+    frontage_km[r] = std::max(frontage_km[r], 0.1);
+  }
+  // Supply is traced from the listed sources, or from every region of the side's countries.
+  supply_source.assign(kSides * R, 0);
+  for (int side = 0; side < kSides; ++side) {
+    const auto& listed = sc.doctrine[side].supply_sources;
+    for (int r = 0; r < R; ++r)
+      supply_source[idx(side, r, R)] = listed.empty() && country_side[r] == side;
+    for (RegionId r : listed) supply_source[idx(side, r, R)] = 1;
+  }
+  pocket_now.assign(kSides * R, 0);
+  pocket_before.assign(kSides * R, 0);
 }
 
 void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* timeline) {
@@ -173,6 +198,7 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   m.air_rng.emplace(seed, replication, Purpose::Air);
   m.escalation_rng.emplace(seed, replication, Purpose::Escalation);
   m.movement_rng.emplace(seed, replication, Purpose::Movement);
+  m.isolation_rng.emplace(seed, replication, Purpose::Isolation);
   RandomStream draws(seed, replication, Purpose::ScenarioDraw);
   RandomStream doctrine(seed, replication, Purpose::Doctrine);
   RandomStream reinforcement(seed, replication, Purpose::Reinforcement);
@@ -217,6 +243,12 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
       // political decision gates only leaving own territory and the reinforcements.
       us.ready_hour = unit.readiness_hours;
       us.status = us.ready_hour > 0 ? UnitStatus::NotReady : UnitStatus::Holding;
+      // The side's defence_posture is how far the forces in place had prepared at hour 0: as
+      // long as that takes at the reference density (docs/model.md "Posture").
+      us.in_place_since = -std::min(
+          1e6, ops::hours_to_reach(sc.params.ops,
+                                   ops::starting_preparation(sc.doctrine[st.side].defence_posture),
+                                   1000));
       if (sc.regions[unit.start].initial_control != st.side) us.status = UnitStatus::Attacking;
       us.reserve = st.axis < 0 && !m.is_guard[idx(st.side, unit.start, m.R)];
     } else {
@@ -245,9 +277,11 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   std::fill(m.isolated_now.begin(), m.isolated_now.end(), 0);
   std::fill(m.losses_by_category.begin(), m.losses_by_category.end(), 0.0);
   m.personnel_lost = {0, 0};
+  m.operations = {};
+  std::fill(m.pocket_before.begin(), m.pocket_before.end(), 0);
   m.territory = {};
   m.territory_recorded = 0;
-  m.control_changed = true;
+  m.control_changed = m.supply_dirty = true;
   if (timeline) {
     timeline->frames.clear();
     timeline->events.clear();

@@ -5,6 +5,8 @@
 //   setup.cpp       Impl's static tables; Engine::reset (per-replication draws)
 //   decisions.cpp   1. decisions and air, 2. arrivals and readiness
 //   supply.cpp      3. supply, and the isolation test (connected) objectives and rules use
+//   isolation.cpp   3. isolated units' endurance, surrender and breakout; pockets
+//   posture.cpp     7. a defence's class from force-to-space and time in place
 //   aggregate.cpp   4. effective power, and the per-region sums doctrine and combat read
 //   doctrine.cpp    5. doctrine: targets, routes and the first leg of each move
 //   movement.cpp    6. movement, interdiction, withdrawals
@@ -97,8 +99,16 @@ struct Engine::Impl {
   std::array<std::vector<UnitId>, kSides> side_units;
   std::vector<std::uint8_t> isolated_now;  // per escalation rule (Isolated kind)
 
-  std::optional<RandomStream> combat_rng, air_rng, escalation_rng, movement_rng;
-  bool control_changed = true;
+  std::vector<double> frontage_km;                      // per region (docs/model.md "Posture")
+  std::vector<std::uint8_t> supply_source;              // [side * R + r]
+  std::vector<std::uint8_t> pocket_now, pocket_before;  // [side * R + r]: side's forces cut off
+  Operations operations;                                // outcome accumulators
+  std::optional<RandomStream> combat_rng, air_rng, escalation_rng, movement_rng, isolation_rng;
+  bool control_changed = true;  // this step: objectives and isolation rules look again
+  // Control changed since supply was last traced. Kept apart from control_changed, which is
+  // cleared at the end of the step in which a region fell, before the next step's supply runs
+  // (until v2 supply was therefore traced only at hour 0).
+  bool supply_dirty = true;
   Timeline* timeline = nullptr;
 
   // Outcome accumulators.
@@ -124,8 +134,10 @@ struct Stepper {
   const Parameters& p() const { return sc.params; }
   SideId control(int r) const { return s.regions[r].control; }
 
-  void emit(const char* kind, std::string text) {
-    if (m.timeline) m.timeline->events.push_back({s.hour + m.dt, kind, std::move(text)});
+  void emit(const char* kind, std::string text, RegionId region = kNone, int side = -1,
+            UnitId unit = kNone) {
+    if (m.timeline)
+      m.timeline->events.push_back({s.hour + m.dt, kind, std::move(text), region, side, unit});
   }
 
   // Inline here: doctrine and movement call link_between, and movement and combat call lose,
@@ -156,6 +168,9 @@ struct Stepper {
   bool connected(SideId side, const std::vector<RegionId>& from, const std::vector<RegionId>& to);
   void bfs(SideId side, const std::vector<RegionId>& sources_list, bool use_sources_list);
 
+  // 3b (isolation.cpp)
+  void isolation();
+  void capture(UnitId u, double fraction);  // lose(), counted as prisoners
   // 4 (aggregate.cpp)
   void aggregate(bool for_doctrine);
   bool is_free(UnitId u) const;
@@ -174,12 +189,15 @@ struct Stepper {
   void start_leg(UnitId u, LinkId l, RegionId into, bool entering_enemy);
   void withdraw(UnitId u, RegionId from);
   void finish_withdrawal(UnitId u);
+  void advance_clock(UnitId u);
 
   // 7 (resolution.cpp)
   void combat();
   void fight(RegionId r);
   double close_support(SideId side) const;
   void check_breaks(RegionId r, const std::vector<UnitId>& list);
+  DefenceClass defence(RegionId r) const;  // posture.cpp, of m.defenders
+  void take_region(RegionId r, SideId att_side);
 
   // 8, after the step (objectives.cpp)
   void halts(const std::array<double, kSides>& lost);

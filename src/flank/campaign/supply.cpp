@@ -1,4 +1,5 @@
-// Phase 3 of a step (docs/model.md "One step"): supply over held regions, and the
+// Phase 3 of a step (docs/model.md "One step"): supply over held regions from the side's
+// supply sources (each unit with no path is marked cut off for isolation.cpp), and the
 // connectivity test (connected) that connect objectives and isolation rules also use.
 #include <algorithm>
 #include <vector>
@@ -8,12 +9,13 @@
 namespace flank::campaign {
 
 void Stepper::supply() {
-  if (m.control_changed)
+  if (m.supply_dirty)
     for (int side = 0; side < kSides; ++side) {
       static const std::vector<RegionId> kNoSources;
       bfs(static_cast<SideId>(side), kNoSources, false);
       for (int r = 0; r < m.R; ++r) s.supplied[idx(side, r, m.R)] = m.visited[r];
     }
+  m.supply_dirty = false;
   const double up = p().supply_recovery_per_day * m.dt / 24.0;
   const double down = p().supply_loss_per_day * m.dt / 24.0;
   for (int u = 0; u < m.U; ++u) {
@@ -25,6 +27,7 @@ void Stepper::supply() {
       for (std::uint32_t k = m.adj_begin[unit.region]; k < m.adj_begin[unit.region + 1]; ++k)
         ok = ok || s.supplied[idx(side, m.adj_region[k], m.R)];
     unit.supply = ok ? std::min(1.0, unit.supply + up) : std::max(0.0, unit.supply - down);
+    unit.cut_off = !ok;
   }
 }
 
@@ -36,7 +39,7 @@ void Stepper::bfs(SideId side, const std::vector<RegionId>& sources_list, bool u
       if (control(r) == side && !m.visited[r]) m.visited[r] = 1, m.queue[tail++] = r;
   } else {
     for (int r = 0; r < m.R; ++r)
-      if (control(r) == side && m.country_side[r] == side)
+      if (control(r) == side && m.supply_source[idx(side, r, m.R)])
         m.visited[r] = 1, m.queue[tail++] = static_cast<RegionId>(r);
   }
   while (head < tail) {

@@ -19,6 +19,7 @@ enum class Purpose : std::uint32_t {
   Escalation = 5,
   Reinforcement = 6,
   Doctrine = 7,
+  Isolation = 8,   // bridges taken intact, endurance of isolated units
   Analysis = 100,  // bootstrap and design sampling in analysis code
 };
 

@@ -453,10 +453,13 @@ json timeline_json(const Scenario& sc, std::uint64_t seed, std::uint64_t replica
   j["objectives"] = objectives;
   json frames = json::array();
   for (const auto& f : tl.frames) {
-    json us = json::array();
-    for (const auto& u : f.units)
+    json us = json::array(), cut_off = json::array();
+    for (std::size_t i = 0; i < f.units.size(); ++i) {
+      const auto& u = f.units[i];
       us.push_back({u.region, std::round(u.strength * 1e4) / 1e4, u.status, u.toward,
                     std::round(u.progress * 1e3) / 1e3});
+      if (u.cut_off) cut_off.push_back(i);
+    }
     json engagements = json::array();
     for (const auto& e : f.engagements)
       engagements.push_back({{"region", e.region},
@@ -464,14 +467,24 @@ json timeline_json(const Scenario& sc, std::uint64_t seed, std::uint64_t replica
                              {"defenders", e.defenders},
                              {"ratio", e.ratio},
                              {"att_loss", e.att_loss},
-                             {"def_loss", e.def_loss}});
-    frames.push_back(
-        {{"hour", f.hour}, {"control", f.control}, {"units", us}, {"engagements", engagements}});
+                             {"def_loss", e.def_loss},
+                             {"defence", to_string(e.defence)},
+                             {"kind", kEngagementKindNames[static_cast<int>(e.kind)]}});
+    frames.push_back({{"hour", f.hour},
+                      {"control", f.control},
+                      {"units", us},
+                      {"engagements", engagements},
+                      {"cut_off", cut_off}});
   }
   j["frames"] = frames;
   json events = json::array();
   for (const auto& e : tl.events)
-    events.push_back({{"hour", e.hour}, {"kind", e.kind}, {"text", e.text}});
+    events.push_back({{"hour", e.hour},
+                      {"kind", e.kind},
+                      {"text", e.text},
+                      {"region", e.region == kNone ? json(nullptr) : json(e.region)},
+                      {"side", e.side < 0 ? json(nullptr) : json(e.side)},
+                      {"unit", e.unit == kNone ? json(nullptr) : json(e.unit)}});
   j["events"] = events;
   j["outcome"] = outcome_json(sc, outcome);
   return j;

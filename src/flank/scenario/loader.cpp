@@ -1372,6 +1372,10 @@ void Compiler::operations(const Node& map, const std::string& path) {
   o.exploitation_kmday = f.number("exploitation_kmday", o.exploitation_kmday, Range::NonNegative);
   o.exploitation_fatigue_per_day =
       f.number("exploitation_fatigue_per_day", o.exploitation_fatigue_per_day, Range::NonNegative);
+  o.exploitation_march_hours =
+      f.number("exploitation_march_hours", o.exploitation_march_hours, Range::NonNegative);
+  if (const Node* n = map.find("exploitation_march_hours"); n && o.exploitation_march_hours > 24)
+    c_.error(*n, f.at("exploitation_march_hours"), "must be at most 24");
   o.rest_hours = f.number("rest_hours", o.rest_hours, Range::NonNegative);
   o.bridge_intact_probability =
       f.number("bridge_intact_probability", o.bridge_intact_probability, Range::Probability);

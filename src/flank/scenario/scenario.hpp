@@ -223,11 +223,13 @@ struct OperationalParams {
   // share of the defenders' remaining strength; the rest retreat broken.
   double overrun_ratio = 6;
   double overrun_capture_fraction = 0.3;
-  // Exploitation through undefended enemy land, km/day for advance_factor 1 on a motorway in
-  // open terrain (× road_speed × terrain movement), falling with days of continuous advance.
+  // Exploitation through undefended enemy land: km/day for advance_factor 1, falling with days
+  // of continuous advance, and at most the column's march speed on the link (road class,
+  // terrain) for exploitation_march_hours a day.
   double exploitation_kmday = 80;
   double exploitation_fatigue_per_day = 0.1;  // rate × 1 / (1 + fatigue × days advancing)
-  double rest_hours = 12;                     // a halt this long resets the fatigue clock
+  double exploitation_march_hours = 10;
+  double rest_hours = 12;  // a halt this long resets the fatigue clock
   // A river on the link: the bridge is taken intact with this probability, else the attack
   // waits crossing_delay_hours (assault crossing, bridging) before it advances.
   double bridge_intact_probability = 0.3;
