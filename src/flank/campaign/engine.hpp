@@ -40,6 +40,7 @@ struct UnitState {
   RegionId target = kNone;      // where doctrine sends it
   double progress_km = 0;       // along `link`
   double leg_km = 0;            // distance to cover on `link` (half of it when entering enemy land)
+  double spare_hours = 0;       // of the last step, left over when its leg ended early
   double strength = 1;          // remaining fraction of initial personnel and power
   double personnel0 = 0;        // drawn for this replication
   double power0 = 0;            // combat power at full strength (before CEV, morale, supply)

@@ -37,7 +37,7 @@ void Stepper::isolation() {
     if (s.hour - unit.isolated_since < unit.endurance_hours) continue;
     // Endurance spent: a share surrenders; the rest breaks out towards its own side's land.
     capture(static_cast<UnitId>(u), o.isolated_surrender_fraction);
-    unit.isolated_since = -1;
+    unit.isolated_since = kInf;  // spent: no new endurance until it is supplied again
     if (unit.status == UnitStatus::Withdrawing) continue;
     unit.broken = true;
     emit("surrender",

@@ -35,7 +35,10 @@ void Stepper::movement() {
       unit.progress_km = 0;
       unit.leg_km = sc.links[l].length_km;
     }
-    if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) continue;
+    if (unit.status != UnitStatus::Moving && unit.status != UnitStatus::Withdrawing) {
+      unit.spare_hours = 0;
+      continue;
+    }
     double kmh = speed_kmh(static_cast<UnitId>(u), unit.link, unit.toward);
     if (unit.status == UnitStatus::Moving && control(unit.toward) != side) {
       // Into enemy land: an advance, at most at the exploitation rate.
@@ -43,10 +46,16 @@ void Stepper::movement() {
       kmh =
           std::min(kmh, ops::exploitation_km_per_day(o, m.us[u].advance_factor, kmh, days) / 24.0);
     }
-    unit.progress_km += kmh * slow[side] * m.dt;
+    // A leg finished early in the last step leaves the rest of that step to this one, so that
+    // arrival times do not depend on the step length (docs/model.md "Convergence").
+    const double hours = m.dt + unit.spare_hours;
+    unit.spare_hours = 0;
+    unit.progress_km += kmh * slow[side] * hours;
     if (unit.status == UnitStatus::Moving && attrition[side] > 0)
       lose(static_cast<UnitId>(u), attrition[side]);
     if (unit.progress_km < unit.leg_km) continue;
+    if (kmh * slow[side] > 0)
+      unit.spare_hours = std::min(m.dt, (unit.progress_km - unit.leg_km) / (kmh * slow[side]));
     const RegionId into = unit.toward;
     const LinkId l = unit.link;
     unit.region = into;
@@ -61,7 +70,7 @@ void Stepper::movement() {
       }
       continue;
     }
-    unit.in_place_since = s.hour + m.dt;
+    unit.in_place_since = s.hour + m.dt - unit.spare_hours;
     if (control(into) == side) {
       unit.status = UnitStatus::Holding;
       continue;

@@ -1,0 +1,196 @@
+// The operational layer inside the engine (docs/model.md "Operational resolution"): overrun,
+// a fortified line, exploitation capped by the road, blown bridges, isolation and surrender,
+// a besieged city and monotonicity in Blue's strength. Convergence in the step length is in
+// tests/convergence (labelled slow).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "builder.hpp"
+#include "flank/campaign/engine.hpp"
+
+namespace flank {
+namespace {
+
+using campaign::Engine;
+using testing::ScenarioBuilder;
+
+// Red's start line `east`, Blue's `mid` (defended or not) and `west` behind it.
+struct Line {
+  ScenarioBuilder b;
+  RegionId east, mid, west;
+  LinkId front, rear;
+  explicit Line(double km = 40, RoadClass road = RoadClass::Motorway) {
+    east = b.region("east", kRed);
+    mid = b.region("mid", kBlue);
+    west = b.region("west", kBlue);
+    front = b.link(east, mid, km, 0, road);
+    rear = b.link(mid, west, km, 0, road);
+    b.axis(kRed, "west", {mid, west});
+    b.capture("mid", kRed, {mid});
+    b.capture("west", kRed, {west});
+    Scenario& sc = b.scenario();
+    sc.params.noise_sigma = 0;
+    sc.doctrine[kRed].commit_ratio = 1.0;
+    sc.doctrine[kBlue].counterattack_across_border = false;
+  }
+};
+
+double hour_of(const Scenario& sc, int objective, std::uint64_t replication = 0) {
+  Engine engine(sc);
+  return engine.run(1, replication).objective_hour[objective];
+}
+
+TEST(Manoeuvre, OverrunAboveItsThresholdAndNotBelowIt) {
+  // A 500-man screen: a strong attack (ratio far above overrun_ratio) overruns it within
+  // hours and captures part of it; a weaker one (above commit, below overrun) assaults it.
+  Line strong, weak;
+  strong.b.unit("blue", kBlue, strong.mid, 500, 0);
+  strong.b.unit("red", kRed, strong.east, 10000, 300, "west");
+  weak.b.unit("blue", kBlue, weak.mid, 500, 0);
+  weak.b.unit("red", kRed, weak.east, 400, 2, "mid");
+  weak.b.axis(kRed, "mid", {weak.mid});  // stops at mid: only that first fight counts
+  const Scenario s1 = strong.b.build(), s2 = weak.b.build();
+  Engine e1(s1), e2(s2);
+  const Outcome o1 = e1.run(1, 0), o2 = e2.run(1, 0);
+  ASSERT_GE(o1.objective_hour[0], 0);
+  EXPECT_LE(o1.objective_hour[0], 16);  // 40 km at ~80 km/day: about 12 h
+  EXPECT_EQ(o1.operations.engagements[static_cast<int>(EngagementKind::Overrun)], 1);
+  EXPECT_GT(o1.operations.personnel_captured[kBlue], 0);
+  EXPECT_EQ(o2.operations.engagements[static_cast<int>(EngagementKind::Overrun)], 0);
+  EXPECT_EQ(o2.operations.personnel_captured[kBlue], 0);
+}
+
+TEST(Manoeuvre, AFortifiedRegionHoldsAgainstThreeToOneForDays) {
+  Line line;
+  Scenario& sc = line.b.scenario();
+  line.b.unit("blue", kBlue, line.mid, 6000, 40);
+  line.b.unit("red", kRed, line.east, 18000, 120, "west");
+  sc.regions[line.mid].fortification = Fortification::Fortified;
+  sc.regions[line.mid].frontage_km = 10;  // 600 men/km: dense enough to use the works
+  const Scenario fortified = line.b.build();
+  sc.regions[line.mid].fortification = Fortification::None;
+  sc.regions[line.mid].frontage_km = 40;  // 150 men/km: a screen
+  const Scenario thin = line.b.build();
+  const double held = hour_of(fortified, 0), screen = hour_of(thin, 0);
+  EXPECT_TRUE(held < 0 || held > 5 * 24) << held;
+  ASSERT_GE(screen, 0);
+  EXPECT_LT(screen, 2 * 24);
+}
+
+TEST(Manoeuvre, ExploitationIsCappedByRoadClass) {
+  // Empty Blue land: the pace is exploitation_kmday on a motorway, the column's speed for
+  // exploitation_march_hours on a track (30 km/h × 0.3 × 10 h = 90 km/day).
+  Line motorway(60), track(60, RoadClass::Track);
+  for (Line* l : {&motorway, &track}) {
+    l->b.unit("red", kRed, l->east, 3000, 40, "west");
+    l->b.scenario().params.ops.exploitation_kmday = 200;
+    l->b.scenario().params.ops.exploitation_fatigue_per_day = 0;
+  }
+  const double fast = hour_of(motorway.b.build(), 1), slow = hour_of(track.b.build(), 1);
+  // 120 km to the centre of `west`: 14.4 h at 200 km/day, 32 h at 90 km/day (+ a step each leg).
+  EXPECT_NEAR(fast, 14.4, 3);
+  EXPECT_NEAR(slow, 32, 3);
+}
+
+TEST(Manoeuvre, ABlownBridgeDelaysTheCrossing) {
+  Line intact, blown;
+  for (Line* l : {&intact, &blown}) {
+    l->b.unit("red", kRed, l->east, 3000, 40, "west");
+    l->b.scenario().links[l->front].river = "Neman";
+  }
+  intact.b.scenario().params.ops.bridge_intact_probability = 1;
+  blown.b.scenario().params.ops.bridge_intact_probability = 0;
+  const double a = hour_of(intact.b.build(), 0), b = hour_of(blown.b.build(), 0);
+  ASSERT_GE(a, 0);
+  EXPECT_NEAR(b - a, blown.b.scenario().params.ops.crossing_delay_hours, 1.5);
+}
+
+// Blue's `pocket` cut off behind Red's `gap` from its only supply source `home`.
+struct Pocket {
+  ScenarioBuilder b;
+  RegionId home, gap, pocket;
+  Pocket() {
+    home = b.region("home", kBlue);
+    gap = b.region("gap", kRed);
+    pocket = b.region("pocket", kBlue);
+    b.link(home, gap, 40);
+    b.link(gap, pocket, 40);
+    Scenario& sc = b.scenario();
+    sc.params.noise_sigma = 0;
+    sc.params.ops.endurance_sigma = 0;
+    sc.doctrine[kBlue].supply_sources = {home};
+    sc.doctrine[kBlue].counterattack_across_border = false;
+    sc.doctrine[kRed].counterattack_across_border = false;
+    b.unit("red", kRed, gap, 1000, 0);
+  }
+};
+
+TEST(Manoeuvre, AnIsolatedUnitSurrendersInPartAfterItsEnduranceAndBreaksOut) {
+  Pocket p;
+  const UnitId cut = p.b.unit("cut-off", kBlue, p.pocket, 2000, 10);
+  const Scenario sc = p.b.build();
+  Engine engine(sc);
+  engine.reset(1, 0);
+  const double endurance = 24 * sc.params.ops.endurance_median_days;
+  while (engine.state().hour < endurance - 1) {
+    engine.step();
+    ASSERT_FALSE(engine.state().units[cut].broken) << engine.state().hour;
+    ASSERT_TRUE(engine.state().units[cut].cut_off);
+  }
+  for (int i = 0; i < 3; ++i) engine.step();
+  EXPECT_TRUE(engine.state().units[cut].broken);
+  while (engine.step()) {
+  }
+  Outcome o;
+  engine.finish(o);
+  EXPECT_DOUBLE_EQ(o.operations.personnel_isolated[kBlue], 2000);
+  EXPECT_NEAR(o.operations.personnel_captured[kBlue],
+              2000 * sc.params.ops.isolated_surrender_fraction, 1e-6);
+  EXPECT_EQ(o.operations.pockets[kBlue], 1);
+  EXPECT_EQ(o.operations.pockets[kRed], 0);
+}
+
+TEST(Manoeuvre, ABesiegedCityKeepsItsDefendersAndIsReducedAsASiege) {
+  Pocket p;
+  Scenario& sc = p.b.scenario();
+  sc.regions[p.pocket].urban = true;
+  sc.regions[p.pocket].terrain = Terrain::Urban;
+  sc.params.ops.endurance_median_days = 1000;  // no surrender within the horizon
+  p.b.unit("garrison", kBlue, p.pocket, 4000, 20);
+  p.b.unit("besieger", kRed, p.gap, 9000, 80, "city");
+  p.b.axis(kRed, "city", {p.pocket});
+  p.b.capture("city", kRed, {p.pocket});
+  const Scenario city = p.b.build();
+  Engine engine(city);
+  const Outcome o = engine.run(1, 0);
+  // Its defenders are cut off all along; if it falls, it falls to a siege.
+  EXPECT_EQ(o.operations.pockets[kBlue], 1);
+  EXPECT_EQ(o.operations.engagements[static_cast<int>(EngagementKind::Assault)], 0);
+  EXPECT_EQ(o.operations.engagements[static_cast<int>(EngagementKind::Overrun)], 0);
+  if (o.objective_hour[0] >= 0) {
+    EXPECT_EQ(o.operations.engagements[static_cast<int>(EngagementKind::Siege)], 1);
+  }
+}
+
+TEST(Manoeuvre, MoreBlueNeverMakesRedFasterOnAverage) {
+  auto mean_hour = [](int blue_units) {
+    ScenarioBuilder b = testing::small_theatre(6, blue_units);
+    b.scenario().units[0].personnel = {Distribution::Kind::Triangular, 2000, 3000, 4500};
+    const Scenario sc = b.build();
+    Engine engine(sc);
+    double sum = 0;
+    const int n = 100;
+    for (int r = 0; r < n; ++r) {
+      const double h = engine.run(3, r).objective_hour[0];
+      sum += h < 0 ? sc.params.horizon_days * 24 : h;  // never = the horizon
+    }
+    return sum / n;
+  };
+  const double two = mean_hour(2), four = mean_hour(4), six = mean_hour(6);
+  EXPECT_GE(four, two - 6);
+  EXPECT_GE(six, four - 6);
+}
+
+}  // namespace
+}  // namespace flank
