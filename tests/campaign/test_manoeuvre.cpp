@@ -70,7 +70,7 @@ TEST(Manoeuvre, AFortifiedRegionHoldsAgainstThreeToOneForDays) {
   sc.regions[line.mid].frontage_km = 10;  // 600 men/km: dense enough to use the works
   const Scenario fortified = line.b.build();
   sc.regions[line.mid].fortification = Fortification::None;
-  sc.regions[line.mid].frontage_km = 40;  // 150 men/km: a screen
+  sc.regions[line.mid].frontage_km = 40;  // 150 men/km, no works
   const Scenario thin = line.b.build();
   const double held = hour_of(fortified, 0), screen = hour_of(thin, 0);
   EXPECT_TRUE(held < 0 || held > 5 * 24) << held;

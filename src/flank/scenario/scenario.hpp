@@ -201,12 +201,14 @@ struct AirParams {
 
 // The operational layer: posture from force-to-space, advance through a defended region,
 // overrun, exploitation, river crossings and isolation (docs/model.md "Operational
-// resolution"). Defaults are the values fitted on the campaign cases (docs/validation.md §9)
-// or, where that data does not constrain them, the sourced priors named in docs/model.md.
+// resolution"). Defaults: screen_density, prepared_density, advance_kmday (hasty, prepared,
+// fortified), overrun_ratio and exploitation_kmday are fitted on the campaign cases of
+// advance_rates.csv (docs/validation.md §9, `flank validate campaigns --fit
+// data/calibration/operations-grid.yaml`); the others are the priors named in docs/model.md.
 struct OperationalParams {
   // Force-to-space, men per km of frontage.
-  double screen_density = 150;    // below: a screen, whatever the time in place
-  double prepared_density = 500;  // below: no prepared defence without works
+  double screen_density = 75;     // below: a screen, whatever the time in place
+  double prepared_density = 75;   // below: no prepared defence without works
   // Hours in place to prepare at the reference density of 1,000 men/km; at density ρ it takes
   // prepared_hours × 1000 / ρ (QJM: 5 days at 1 m of front per man, 10 days at 2 m).
   double prepared_hours = 120;
@@ -214,19 +216,19 @@ struct OperationalParams {
   double urban_frontage_km = 10;   // a city's footprint when the region gives no frontage
   // Advance through a defended region, km/day at modified force ratio 1 for advance_factor 1,
   // by DefenceClass; × min(R, ratio_cap)^ratio_exponent, none below stall_ratio.
-  std::array<double, static_cast<int>(DefenceClass::Count)> advance_kmday{8, 4, 2, 1};
+  std::array<double, static_cast<int>(DefenceClass::Count)> advance_kmday{8, 16, 0.25, 0.05};
   double ratio_exponent = 1.5;
   double ratio_cap = 6;
   double stall_ratio = 0.75;
   // Overrun: at a modified ratio >= overrun_ratio against a screen or hasty defence outside a
   // city the attacker moves at the exploitation rate, and on taking the region captures this
   // share of the defenders' remaining strength; the rest retreat broken.
-  double overrun_ratio = 6;
+  double overrun_ratio = 3;
   double overrun_capture_fraction = 0.3;
   // Exploitation through undefended enemy land: km/day for advance_factor 1, falling with days
   // of continuous advance, and at most the column's march speed on the link (road class,
   // terrain) for exploitation_march_hours a day.
-  double exploitation_kmday = 80;
+  double exploitation_kmday = 240;
   double exploitation_fatigue_per_day = 0.1;  // rate × 1 / (1 + fatigue × days advancing)
   double exploitation_march_hours = 10;
   double rest_hours = 12;  // a halt this long resets the fatigue clock
