@@ -196,14 +196,21 @@ TEST(ServeHardening, SimulationsAreBoundedInSizeAndNumber) {
   EXPECT_LT(seconds, 120) << "shutdown waited for the simulations to finish";
 }
 
+server::Request post_json(std::string body, std::string client = "") {
+  return {"POST",          "/api/runs",       {},
+          std::move(body), std::move(client), {{"content-type", "application/json"}}};
+}
+
 // A backend whose runs never end by themselves: only the time limit or shutdown stops them.
 class EndlessBackend : public server::Backend {
  public:
   json list_scenarios() override { return json::array(); }
   json scenario(const std::string&) override { return json::object(); }
   void validate(const server::RunSpec&) override {}
-  json run(const server::RunSpec& spec, const server::Progress& progress) override {
+  json run(const server::RunSpec& spec, const server::Progress& progress,
+           const server::Cancelled& cancelled) override {
     for (std::uint64_t done = 0;; done = (done + 1) % spec.replications) {
+      if (cancelled()) throw std::runtime_error("cancelled");
       progress(done, spec.replications);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -216,7 +223,7 @@ TEST(ServeHardening, SimulationsHaveATimeLimit) {
   server::ApiLimits limits;
   limits.max_run_seconds = 0.3;
   server::Api api(std::make_shared<EndlessBackend>(), limits);
-  const auto r = api.handle({"POST", "/api/runs", {}, R"({"scenario": "x", "n": 10})"});
+  const auto r = api.handle(post_json(R"({"scenario": "x", "n": 10})"));
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string id = json::parse(r.body)["id"];
   ASSERT_TRUE(api.wait(id, 30));
@@ -243,7 +250,7 @@ TEST(ServeHardening, RunRequestsAreRateLimitedBeforeValidation) {
   server::Api api(backend, limits);
   int invalid = 0, limited = 0;
   for (int i = 0; i < 200; ++i) {
-    const auto r = api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})"});
+    const auto r = api.handle(post_json(R"({"scenario": "x"})"));
     invalid += r.status == 400;
     limited += r.status == 429;
   }
@@ -253,8 +260,7 @@ TEST(ServeHardening, RunRequestsAreRateLimitedBeforeValidation) {
   EXPECT_EQ(invalid + limited, 200);
   EXPECT_EQ(backend->validations.load(), invalid);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})"}).status, 400)
-      << "the bucket refills";
+  EXPECT_EQ(api.handle(post_json(R"({"scenario": "x"})")).status, 400) << "the bucket refills";
 }
 
 // One client flooding run requests must not lock the others out: the limit is per client,
@@ -266,7 +272,7 @@ TEST(ServeHardening, OneClientsFloodDoesNotStarveAnother) {
   limits.max_posts_per_second_all = 30;  // bursts of 60 for all
   server::Api api(backend, limits);
   const auto post = [&](const std::string& client) {
-    return api.handle({"POST", "/api/runs", {}, R"({"scenario": "x"})", client}).status;
+    return api.handle(post_json(R"({"scenario": "x"})", client)).status;
   };
   int flood_admitted = 0;
   for (int i = 0; i < 200; ++i) flood_admitted += post("10.0.0.1") == 400;
@@ -286,7 +292,7 @@ TEST(ServeHardening, ShutdownAbandonsRunningSimulations) {
   {
     server::Api api(std::make_shared<EndlessBackend>());
     for (int i = 0; i < 4; ++i)
-      ASSERT_EQ(api.handle({"POST", "/api/runs", {}, R"({"scenario": "x", "n": 10})"}).status, 202);
+      ASSERT_EQ(api.handle(post_json(R"({"scenario": "x", "n": 10})")).status, 202);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10);

@@ -128,20 +128,29 @@ TEST(LibraryBackend, ApiRunsTheRealEngine) {
   EXPECT_EQ(get("/api/scenarios/../../CMakeLists.txt").status, 404);
 
   // A scenario path instead of a built-in id is refused: requests never read local files.
-  EXPECT_EQ(
-      api.handle({"POST", "/api/runs", {}, R"({"scenario":"scenarios/eastern-flank-2023.yaml"})"})
-          .status,
-      404);
-  const auto bad =
-      api.handle({"POST",
-                  "/api/runs",
-                  {},
-                  R"({"scenario":"eastern-flank-2023","overrides":["no.such.key=1"]})"});
+  EXPECT_EQ(api.handle({"POST",
+                        "/api/runs",
+                        {},
+                        R"({"scenario":"scenarios/eastern-flank-2023.yaml"})",
+                        "",
+                        {{"content-type", "application/json"}}})
+                .status,
+            404);
+  const auto bad = api.handle({"POST",
+                               "/api/runs",
+                               {},
+                               R"({"scenario":"eastern-flank-2023","overrides":["no.such.key=1"]})",
+                               "",
+                               {{"content-type", "application/json"}}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_FALSE(json::parse(bad.body)["diagnostics"].empty());
 
-  const auto started =
-      api.handle({"POST", "/api/runs", {}, R"({"scenario":"eastern-flank-2023","n":40,"seed":5})"});
+  const auto started = api.handle({"POST",
+                                   "/api/runs",
+                                   {},
+                                   R"({"scenario":"eastern-flank-2023","n":40,"seed":5})",
+                                   "",
+                                   {{"content-type", "application/json"}}});
   ASSERT_EQ(started.status, 202) << started.body;
   const std::string id = json::parse(started.body)["id"];
   ASSERT_TRUE(api.wait(id, 120));
