@@ -47,6 +47,14 @@ int serve(const ServeOptions& o) {
         {"<command line>", 0, 0},
         "--no-token",
         "a server listening beyond loopback (--host " + o.host + ") always requires its token"});
+  if (!o.token.empty() &&
+      (o.token.size() < 16 ||
+       o.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                 "qrstuvwxyz0123456789-._~") != std::string::npos))
+    throw flank::InputError(
+        flank::Diagnostic{{"<command line>", 0, 0},
+                          "--token",
+                          "a token is at least 16 characters of letters, digits and - . _ ~"});
   // Opening a store creates it; a mistyped --store should say so instead.
   if (!o.store.empty() && !std::filesystem::exists(o.store))
     throw flank::InputError(
