@@ -37,7 +37,8 @@ class StubBackend : public server::Backend {
     options.overrides = spec.overrides;
     (void)flank::load_scenario_text(flank::test::kSmallScenario, "small.yaml", options);
   }
-  json run(const server::RunSpec& spec, const server::Progress& progress) override {
+  json run(const server::RunSpec& spec, const server::Progress& progress,
+           const server::Cancelled&) override {
     progress(spec.replications, spec.replications);
     return {{"replications", spec.replications}, {"overrides", spec.overrides}};
   }
@@ -63,6 +64,7 @@ server::Api& api() {
 
 server::Request decode(std::string_view input) {
   server::Request request;
+  request.headers = {{"content-type", "application/json"}};  // so POST bodies reach validation
   std::size_t eol = input.find('\n');
   std::string_view head = input.substr(0, eol);
   request.body = eol == std::string_view::npos ? "" : std::string(input.substr(eol + 1));

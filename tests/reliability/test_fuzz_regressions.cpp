@@ -27,7 +27,9 @@ class NotFoundBackend : public server::Backend {
   void validate(const server::RunSpec& spec) override {
     throw server::NotFound("no built-in scenario '" + spec.scenario + "'");
   }
-  json run(const server::RunSpec&, const server::Progress&) override { return {}; }
+  json run(const server::RunSpec&, const server::Progress&, const server::Cancelled&) override {
+    return {};
+  }
   json timeline(const server::RunSpec&, std::uint64_t) override { return {}; }
   json sweeps() override { return json::array(); }
 };
@@ -50,7 +52,12 @@ TEST(FuzzRegression, InvalidUtf8InScenarioIdOfPostAnswersWithValidJson) {
   server::Api api(std::make_shared<NotFoundBackend>());
   // JSON escapes can encode a lone surrogate, which parses to bytes that are not UTF-8.
   server::Response response;
-  ASSERT_NO_THROW(response = api.handle({"POST", "/api/runs", {}, R"({"scenario":"\udc80"})"}));
+  ASSERT_NO_THROW(response = api.handle({"POST",
+                                         "/api/runs",
+                                         {},
+                                         R"({"scenario":"\udc80"})",
+                                         "",
+                                         {{"content-type", "application/json"}}}));
   EXPECT_GE(response.status, 400);
   EXPECT_LT(response.status, 500);
   EXPECT_TRUE(json::accept(response.body)) << response.body;

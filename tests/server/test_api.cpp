@@ -39,7 +39,8 @@ class FakeBackend : public flank::server::Backend {
       if (o.rfind("bad", 0) == 0)
         throw flank::InputError(flank::Diagnostic{{"<override>", 1, 1}, "bad", "unknown key"});
   }
-  json run(const RunSpec& spec, const flank::server::Progress& progress) override {
+  json run(const RunSpec& spec, const flank::server::Progress& progress,
+           const flank::server::Cancelled&) override {
     const int now = ++running;
     int peak_seen = peak.load();
     while (now > peak_seen && !peak.compare_exchange_weak(peak_seen, now)) {
@@ -83,7 +84,7 @@ Request get(std::string path, std::map<std::string, std::string> query = {}) {
   return {"GET", std::move(path), std::move(query), ""};
 }
 Request post(std::string path, std::string body) {
-  return {"POST", std::move(path), {}, std::move(body)};
+  return {"POST", std::move(path), {}, std::move(body), "", {{"content-type", "application/json"}}};
 }
 json body(const Response& r) {
   return json::parse(r.body);

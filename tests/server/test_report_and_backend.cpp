@@ -2,6 +2,7 @@
 // backend answers the API from the real engine.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -128,20 +129,29 @@ TEST(LibraryBackend, ApiRunsTheRealEngine) {
   EXPECT_EQ(get("/api/scenarios/../../CMakeLists.txt").status, 404);
 
   // A scenario path instead of a built-in id is refused: requests never read local files.
-  EXPECT_EQ(
-      api.handle({"POST", "/api/runs", {}, R"({"scenario":"scenarios/eastern-flank-2023.yaml"})"})
-          .status,
-      404);
-  const auto bad =
-      api.handle({"POST",
-                  "/api/runs",
-                  {},
-                  R"({"scenario":"eastern-flank-2023","overrides":["no.such.key=1"]})"});
+  EXPECT_EQ(api.handle({"POST",
+                        "/api/runs",
+                        {},
+                        R"({"scenario":"scenarios/eastern-flank-2023.yaml"})",
+                        "",
+                        {{"content-type", "application/json"}}})
+                .status,
+            404);
+  const auto bad = api.handle({"POST",
+                               "/api/runs",
+                               {},
+                               R"({"scenario":"eastern-flank-2023","overrides":["no.such.key=1"]})",
+                               "",
+                               {{"content-type", "application/json"}}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_FALSE(json::parse(bad.body)["diagnostics"].empty());
 
-  const auto started =
-      api.handle({"POST", "/api/runs", {}, R"({"scenario":"eastern-flank-2023","n":40,"seed":5})"});
+  const auto started = api.handle({"POST",
+                                   "/api/runs",
+                                   {},
+                                   R"({"scenario":"eastern-flank-2023","n":40,"seed":5})",
+                                   "",
+                                   {{"content-type", "application/json"}}});
   ASSERT_EQ(started.status, 202) << started.body;
   const std::string id = json::parse(started.body)["id"];
   ASSERT_TRUE(api.wait(id, 120));
@@ -162,6 +172,35 @@ TEST(LibraryBackend, ApiRunsTheRealEngine) {
       json::parse(api.handle({"GET", "/api/runs/" + id + "/timeline", {{"rep", "3"}}, ""}).body);
   EXPECT_EQ(t["replication"], 3);
   EXPECT_EQ(t["seed"], 5);
+}
+
+// The API's time limit and shutdown stop a run between replications (mc::RunConfig::cancelled);
+// a hook that never fires leaves the results as they were.
+TEST(LibraryBackend, CancellationStopsWithinAWaveAndChangesNothingOtherwise) {
+  const flank::Scenario scenario = flank::load_scenario("builtin:eastern-flank-2023");
+  flank::mc::RunConfig config;
+  config.seed = 11;
+  config.replications = 64;
+  config.threads = 2;
+  const json plain = flank::server::summary_json(flank::mc::run(scenario, config));
+  std::atomic<int> polls{0};
+  config.cancelled = [&] {
+    ++polls;
+    return false;
+  };
+  json hooked = flank::server::summary_json(flank::mc::run(scenario, config));
+  EXPECT_GE(polls.load(), 64);
+  json a = plain, b = hooked;
+  a.erase("run_info");
+  b.erase("run_info");
+  EXPECT_EQ(a, b);
+  // Asked to stop after the 5th replication started: far fewer than one wave (8 or more chunks
+  // of replications) are run.
+  std::atomic<int> started{0};
+  config.replications = 100'000;
+  config.cancelled = [&] { return ++started > 5; };
+  EXPECT_THROW(flank::mc::run(scenario, config), flank::mc::Cancelled);
+  EXPECT_LT(started.load(), 5 + 2 * 2);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -84,6 +85,7 @@ Summary run(const Scenario& scenario, const RunConfig& config) {
   buffer.reserve(buffered);
   for (std::uint64_t i = 0; i < buffered; ++i) buffer.emplace_back(scenario);
   SummaryFold all(scenario);
+  std::atomic<bool> stop{false};
 
   for (std::uint64_t first_chunk = 0; first_chunk < chunks; first_chunk += wave) {
     const std::uint64_t count = std::min(wave, chunks - first_chunk);
@@ -97,12 +99,19 @@ Summary run(const Scenario& scenario, const RunConfig& config) {
         const std::uint64_t end = std::min(total, begin + kFoldChunk);
         chunk.outcomes.resize(keep ? end - begin : 1);
         for (std::uint64_t r = begin; r < end; ++r) {
+          if (config.cancelled && (stop.load(std::memory_order_relaxed) || config.cancelled())) {
+            stop.store(true, std::memory_order_relaxed);
+            return;
+          }
           Outcome& o = chunk.outcomes[keep ? r - begin : 0];
           engine->run(config.seed, config.first_replication + r, o);
           chunk.fold.add(o);
         }
       });
     });
+    if (stop)
+      throw Cancelled("run cancelled after " + std::to_string(first_chunk * kFoldChunk) + " of " +
+                      std::to_string(total) + " replications");
     for (std::uint64_t i = 0; i < count; ++i) {
       all.merge(buffer[i].fold);
       if (keep)

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ struct RunConfig {
   // Called once per finished replication, in replication order; may be empty. Lets stores
   // persist per-replication outcomes without the runner holding them all.
   std::function<void(const Outcome&)> on_outcome;
+  // Polled by the worker threads before each replication; may be empty. Once it returns true,
+  // each thread stops after the replication it is running and run() throws Cancelled. It must
+  // be thread-safe. Results are unchanged when it never returns true.
+  std::function<bool()> cancelled;
+};
+
+// Thrown by run() when RunConfig::cancelled asked it to stop.
+struct Cancelled : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct Interval {

@@ -1,5 +1,6 @@
 #include "flank/server/api.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "flank/core/error.hpp"
+#include "flank/server/timeline_cache.hpp"
 #include "flank/server/web_assets.hpp"
 
 namespace flank::server {
@@ -51,6 +53,15 @@ std::vector<std::string> split_path(const std::string& path) {
     i = end;
   }
   return parts;
+}
+
+// "application/json", optionally with parameters ("; charset=utf-8"), in any letter case.
+bool is_json_media_type(const std::string* content_type) {
+  if (!content_type) return false;
+  std::string type = content_type->substr(0, content_type->find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json";
 }
 
 bool parse_u64(const std::string& text, std::uint64_t& out) {
@@ -210,8 +221,9 @@ struct Api::State {
   static constexpr std::size_t kMaxTrackedClients = 4096;
   std::map<std::string, Bucket> client_posts;
   Bucket all_posts;
-  std::atomic<bool> cancel{false};  // set on shutdown: running simulations stop at the next wave
+  std::atomic<bool> cancel{false};  // set on shutdown: running simulations stop at once
   std::vector<std::thread> workers;
+  std::unique_ptr<TimelineCache> timelines;
 
   static const char* name(Status s) {
     switch (s) {
@@ -240,26 +252,33 @@ struct Api::State {
       }
       std::string summary, error;
       bool ok = false;
+      const auto started = std::chrono::steady_clock::now();
+      const auto out_of_time = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
+               limits.max_run_seconds;
+      };
       try {
         job->total = job->spec.replications;
-        const auto started = std::chrono::steady_clock::now();
-        const json result = backend->run(job->spec, [&](std::uint64_t done, std::uint64_t total) {
-          // Throwing from the progress callback abandons the run between waves of
-          // replications, so neither shutdown nor a huge request can hold a worker for long.
-          if (cancel) throw std::runtime_error("the server is stopping");
-          if (std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
-              limits.max_run_seconds)
-            throw std::runtime_error("time limit of " +
-                                     std::to_string(static_cast<int>(limits.max_run_seconds)) +
-                                     " s exceeded; ask for fewer replications");
-          job->done = done;
-          job->total = total;
-        });
+        // Polled between replications by the engine's threads: shutdown and the time limit
+        // take effect within one replication, not at the end of a wave.
+        const Cancelled cancelled = [&] { return cancel.load() || out_of_time(); };
+        const json result = backend->run(
+            job->spec,
+            [&](std::uint64_t done, std::uint64_t total) {
+              job->done = done;
+              job->total = total;
+            },
+            cancelled);
         summary = result.dump();
         ok = true;
       } catch (const std::exception& e) {
         error = e.what();
       }
+      if (!ok && cancel)
+        error = "the server is stopping";
+      else if (!ok && out_of_time())
+        error = "time limit of " + std::to_string(static_cast<int>(limits.max_run_seconds)) +
+                " s exceeded; ask for fewer replications";
       {
         std::lock_guard lock(mutex);
         job->summary = std::move(summary);
@@ -308,6 +327,10 @@ struct Api::State {
   }
 
   Response start_run(const Request& request) {
+    // A page on another site can send text/plain or a form without asking first; a JSON body
+    // needs a CORS preflight this server never grants, so requiring it stops cross-site runs.
+    if (!is_json_media_type(request.header("content-type")))
+      return error_response(415, "POST /api/runs takes Content-Type: application/json");
     if (!admit_post(request.client)) {
       Response r = error_response(429, "too many run requests; retry in a second");
       r.headers.emplace_back("Retry-After", "1");
@@ -316,7 +339,8 @@ struct Api::State {
     json body;
     try {
       body = json::parse(request.body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+      // parse_error, and out_of_range for numbers beyond double ("n": 1e400).
       return error_response(400, std::string("request body is not valid JSON: ") + e.what());
     }
     RunSpec spec = parse_run_spec(body, limits);
@@ -384,24 +408,38 @@ struct Api::State {
     if (rep >= job->spec.replications)
       return error_response(400, "rep must be below the run's replication count " +
                                      std::to_string(job->spec.replications));
-    return json_response(200, backend->timeline(job->spec, rep));
+    // Timelines are the same for every run of the same inputs: keyed by those, not the run id.
+    std::string key =
+        job->spec.scenario + '\n' + std::to_string(job->spec.seed) + '\n' + std::to_string(rep);
+    for (const auto& o : job->spec.overrides) key += '\n' + o;
+    return timelines->get(key, [backend = backend, spec = job->spec, rep] {
+      return backend->timeline(spec, rep).dump(-1, ' ', false, json::error_handler_t::replace);
+    });
   }
 };
 
 Api::Api(std::shared_ptr<Backend> backend, ApiLimits limits) : state_(std::make_unique<State>()) {
   state_->backend = std::move(backend);
   state_->limits = limits;
+  state_->timelines = std::make_unique<TimelineCache>(
+      TimelineCacheLimits{limits.timeline_cache_bytes, limits.max_timelines_pending,
+                          limits.max_timeline_waiters, limits.timeline_wait_seconds});
   for (int i = 0; i < std::max(1, limits.max_running); ++i)
     state_->workers.emplace_back([s = state_.get()] { s->work(); });
 }
 
-Api::~Api() {
+void Api::stop() {
   {
     std::lock_guard lock(state_->mutex);
     state_->stopping = true;
     state_->cancel = true;
   }
   state_->changed.notify_all();
+  state_->timelines->stop();
+}
+
+Api::~Api() {
+  stop();
   for (auto& t : state_->workers) t.join();
 }
 

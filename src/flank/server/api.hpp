@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,20 @@ struct Request {
   std::map<std::string, std::string> query;
   std::string body;
   std::string client = {};  // the peer's address; rate limits are per client ("" is one client)
+  // As received, names in lower case, in order (http.cpp); repeated names are kept.
+  std::vector<std::pair<std::string, std::string>> headers = {};
+
+  // The first value of header `name` (lower case), or nullptr.
+  const std::string* header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (k == name) return &v;
+    return nullptr;
+  }
+  std::size_t header_count(std::string_view name) const {
+    std::size_t n = 0;
+    for (const auto& h : headers) n += h.first == name;
+    return n;
+  }
 };
 
 struct Response {
@@ -52,6 +67,9 @@ struct NotFound : std::runtime_error {
 };
 
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+// Polled by the engine's threads during a run, between replications: true means stop now (the
+// run then throws). Thread-safe; may be empty.
+using Cancelled = std::function<bool()>;
 
 // The engine as the API sees it. The library backend (backend.hpp) calls the loader, the
 // Monte Carlo runner and the report writers; tests substitute their own.
@@ -63,7 +81,8 @@ class Backend {
   // Loads and compiles the scenario with its overrides; throws InputError or NotFound. Called
   // on the request thread so that a bad request fails at once, not later in the queue.
   virtual void validate(const RunSpec& spec) = 0;
-  virtual nlohmann::json run(const RunSpec& spec, const Progress& progress) = 0;
+  virtual nlohmann::json run(const RunSpec& spec, const Progress& progress,
+                             const Cancelled& cancelled) = 0;
   virtual nlohmann::json timeline(const RunSpec& spec, std::uint64_t replication) = 0;
   virtual nlohmann::json sweeps() = 0;
 };
@@ -74,18 +93,28 @@ struct ApiLimits {
   int max_running = 2;           // simulations at once
   int max_queued = 8;            // waiting beyond that; more gets 429
   std::size_t max_kept = 64;     // finished runs kept in memory (oldest dropped first)
-  double max_run_seconds = 600;  // a simulation still running after this fails (checked per wave)
+  double max_run_seconds = 600;  // a simulation still running after this fails (checked between
+                                 // replications, so it stops within one replication per thread)
   // POST /api/runs compiles the scenario on the request thread; beyond this rate per client
   // (with bursts of twice as many) it answers 429 before any work, so no client can keep the
   // cores busy or starve the others; all clients together get max_posts_per_second_all.
   double max_posts_per_second = 20;
   double max_posts_per_second_all = 80;
+  // GET .../timeline: built off the HTTP threads, cached (timeline_cache.hpp).
+  std::size_t timeline_cache_bytes = 64u << 20;
+  int max_timelines_pending = 8;
+  int max_timeline_waiters = 4;
+  double timeline_wait_seconds = 30;
 };
 
 class Api {
  public:
   explicit Api(std::shared_ptr<Backend> backend, ApiLimits limits = {});
-  ~Api();  // waits for running simulations, drops queued ones
+  ~Api();  // stop(), then waits for the simulations to wind up
+
+  // Cancels running simulations (they stop within one replication per thread), drops queued
+  // ones and releases requests waiting for timelines; idempotent, from any thread.
+  void stop();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 

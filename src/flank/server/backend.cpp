@@ -34,13 +34,14 @@ class LibraryBackend : public Backend {
 
   void validate(const RunSpec& spec) override { compile(spec); }
 
-  json run(const RunSpec& spec, const Progress& progress) override {
+  json run(const RunSpec& spec, const Progress& progress, const Cancelled& cancelled) override {
     auto compiled = compile(spec);
     mc::RunConfig config;
     config.seed = spec.seed;
     config.replications = spec.replications;
     config.threads = options_.threads;
     config.progress = progress;
+    config.cancelled = cancelled;
     return summary_json(mc::run(*compiled, config));
   }
 
