@@ -218,22 +218,25 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
   // The Suwałki corridor: the Polish–Lithuanian border drawn bold, and the gap's width
   // (Belarus to Kaliningrad) as a dimension line, both from the Natural Earth shapes.
   const corridorLayer = view.append("g").attr("class", "corridor");
-  let corridorLabel = null;
   if (corridor) {
     corridorLayer.append("path").attr("class", "corridor-border").attr("d", path(corridor.border));
     const a = projection(corridor.gapFrom);
     const b = projection(corridor.gapTo);
     corridorLayer.append("line").attr("class", "corridor-gap").attr("x1", a[0]).attr("y1", a[1]).attr("x2", b[0]).attr("y2", b[1]);
     for (const p of [a, b]) corridorLayer.append("circle").attr("class", "corridor-end").attr("cx", p[0]).attr("cy", p[1]).attr("r", 2.5);
-    corridorLabel = corridorLayer
+    // The width is stated in a fixed callout in the map's corner, where no unit or name can
+    // cover it; the dimension line shows where it is measured.
+    const corridorLabel = svg
       .append("g")
       .attr("class", "corridor-label")
       .attr("data-gap-km", corridor.gapKm.toFixed(1))
-      // Beside the Kaliningrad end, where the map has the fewest other labels.
-      .datum(b[1] < a[1] ? [b[0] - 8, b[1] - 8] : [a[0] - 8, a[1] - 8]);
-    const text = corridorLabel.append("text").attr("text-anchor", "end");
-    text.text(`Suwałki gap ≈ ${Math.round(corridor.gapKm)} km`);
-    corridorLabel.append("title").text(`Shortest distance from Belarus to Kaliningrad oblast across Poland and Lithuania: ${corridor.gapKm.toFixed(1)} km (Natural Earth 1:50m shapes)`);
+      .attr("transform", "translate(14,14)");
+    corridorLabel.append("rect").attr("width", 262).attr("height", 44).attr("rx", 4);
+    corridorLabel.append("line").attr("class", "corridor-border").attr("x1", 10).attr("y1", 15).attr("x2", 34).attr("y2", 15);
+    corridorLabel.append("line").attr("class", "corridor-gap").attr("x1", 10).attr("y1", 32).attr("x2", 34).attr("y2", 32);
+    corridorLabel.append("text").attr("x", 42).attr("y", 19).text("Suwałki corridor (PL–LT border)");
+    corridorLabel.append("text").attr("class", "sub").attr("x", 42).attr("y", 36).text(`gap Belarus–Kaliningrad ≈ ${Math.round(corridor.gapKm)} km`);
+    corridorLabel.append("title").text(`Shortest distance from Belarus to Kaliningrad oblast across Poland and Lithuania: ${corridor.gapKm.toFixed(1)} km (Natural Earth 1:50m shapes; about 65 km is the usual figure)`);
   }
 
   const labelLayer = view.append("g").attr("class", "labels");
@@ -272,7 +275,6 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
   const badgeLayer = view.append("g").attr("class", "stack-counts");
   // Names and objective stars stay readable above the units (they take no clicks).
   labelLayer.raise();
-  if (corridorLabel) labelLayer.node().append(corridorLabel.node());
   const echelons = t.units.map((u) => echelonFor(u.personnel));
   const units = unitLayer
     .selectAll("g.unit")
@@ -468,7 +470,6 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     const f = 1 / Math.pow(k, 0.85);
     regionLabels.attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1]}) scale(${f})`);
     labelLayer.selectAll(".country-label").style("font-size", `${15 * f}px`);
-    corridorLabel?.attr("transform", (p) => `translate(${p[0]},${p[1]}) scale(${f})`);
   }
   const zoom = d3
     .zoom()
