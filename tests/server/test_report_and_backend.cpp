@@ -14,6 +14,7 @@
 #include "flank/server/api.hpp"
 #include "flank/server/backend.hpp"
 #include "flank/server/scenario_info.hpp"
+#include "flank/server/web_assets.hpp"
 
 namespace {
 
@@ -56,6 +57,17 @@ TEST(HtmlReport, IsSelfContainedAndCarriesTheData) {
   EXPECT_EQ(count(lower, "</script"), 2u);
   EXPECT_EQ(count(lower, "<!--"), 0u);
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+  // Only the bundle runs: script-src names its hash and allows no other inline script.
+  const std::regex script_src(R"(script-src ([^;"]*)[;"])");
+  std::smatch policy;
+  ASSERT_TRUE(std::regex_search(html, policy, script_src));
+  EXPECT_EQ(policy[1].str(),
+            "'sha256-" + std::string(*flank::web_file("assets/app.js.sha256")) + "'");
+  const std::string module_open = "<script type=\"module\">";
+  const auto js_begin = html.find(module_open) + module_open.size();
+  EXPECT_EQ(html.substr(js_begin, html.find("</script>", js_begin) - js_begin),
+            std::string(*flank::web_file("assets/app.js")))
+      << "the inline script is exactly the hashed bundle";
   EXPECT_NE(html.find("<title>Test &lt;report&gt;</title>"), std::string::npos);
   // The data block parses back to what went in.
   const std::string open = "<script type=\"application/json\" id=\"flank-data\">";

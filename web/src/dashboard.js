@@ -1,43 +1,65 @@
 // Outcome dashboard: probability of each objective by day with 95 % Wilson bands,
 // time-to-objective histograms, losses by side, territory and escalation.
 import * as Plot from "@observablehq/plot";
-import { escapeHtml } from "./map.js";
+import { h } from "./dom.js";
 
 const pct = (v, d = 1) => (v == null || Number.isNaN(v) ? "–" : `${(100 * v).toFixed(d)} %`);
 const hours = (v) => (v == null || Number.isNaN(v) ? "–" : `${Math.round(v)} h (day ${(v / 24).toFixed(1)})`);
 
 export function createDashboard(root, summary) {
   const s = summary;
-  root.innerHTML = `
-    <div class="dash">
-      <header class="dash-head">
-        <h2>${escapeHtml(s.scenarioName)}</h2>
-        <p class="small">${s.replications ?? "?"} replications · seed ${s.seed ?? "?"} · combat model ${escapeHtml(s.combatModel ?? "?")}${s.runInfo?.seconds != null ? ` · ${(+s.runInfo.seconds).toFixed(1)} s` : ""}</p>
-      </header>
-      <section class="card wide"><h3>Objectives</h3><table class="objective-table">
-        <thead><tr><th>Objective</th><th>P(achieved within ${s.horizonDays} days)</th><th>95 % interval</th><th>Before reinforcements</th><th>Still held at the end</th><th>Median time</th><th>5–95 % time</th></tr></thead>
-        <tbody>${s.objectives
-          .map(
-            (o) => `<tr data-objective="${escapeHtml(o.id)}" data-p="${o.ever?.p ?? ""}">
-              <td>${escapeHtml(o.name)}</td><td class="p">${pct(o.ever?.p)}</td>
-              <td>${pct(o.ever?.lo)} – ${pct(o.ever?.hi)}</td><td>${pct(o.beforeReinforcements?.p)}</td><td>${pct(o.heldAtEnd?.p)}</td>
-              <td>${hours(o.quantiles[2])}</td><td>${o.quantiles[0] != null ? `${Math.round(o.quantiles[0])}–${Math.round(o.quantiles[4])} h` : "–"}</td></tr>`,
-          )
-          .join("")}</tbody></table></section>
-      <section class="card wide"><h3>Probability achieved by day (95 % Wilson band)</h3><div class="chart prob"></div></section>
-      <section class="card"><h3>Time to objective (replications per 12 h)</h3><div class="chart hist"></div>
-        <h3>Personnel lost by unit category (mean)</h3><div class="chart categories"></div></section>
-      <section class="card"><h3>Personnel lost by side (mean, 5–95 %)</h3><div class="chart losses"></div>
-        <h3>Objective-value share held</h3><div class="chart territory"></div>
-        <h3>Escalation flags</h3><div class="escalation"></div></section>
-    </div>`;
+  const chart = (cls) => h("div", { class: `chart ${cls}` });
+  const charts = { prob: chart("prob"), hist: chart("hist"), categories: chart("categories"), losses: chart("losses"), territory: chart("territory") };
+  const escalationBox = h("div", { class: "escalation" });
+  const card = (wide, ...children) => h("section", { class: wide ? "card wide" : "card" }, ...children);
+  root.replaceChildren(
+    h(
+      "div",
+      { class: "dash" },
+      h(
+        "header",
+        { class: "dash-head" },
+        h("h2", null, s.scenarioName),
+        h("p", { class: "small" }, `${s.replications ?? "?"} replications · seed ${s.seed ?? "?"} · combat model ${s.combatModel ?? "?"}${s.runInfo?.wall_seconds != null ? ` · ${(+s.runInfo.wall_seconds).toFixed(1)} s` : ""}`),
+      ),
+      card(
+        true,
+        h("h3", null, "Objectives"),
+        h(
+          "table",
+          { class: "objective-table" },
+          h("thead", null, h("tr", null, ["Objective", `P(achieved within ${s.horizonDays} days)`, "95 % interval", "Before reinforcements", "Still held at the end", "Median time", "5–95 % time"].map((x) => h("th", null, x)))),
+          h(
+            "tbody",
+            null,
+            s.objectives.map((o) =>
+              h(
+                "tr",
+                { dataset: { objective: o.id, p: o.ever?.p ?? "" } },
+                h("td", null, o.name),
+                h("td", { class: "p" }, pct(o.ever?.p)),
+                h("td", null, `${pct(o.ever?.lo)} – ${pct(o.ever?.hi)}`),
+                h("td", null, pct(o.beforeReinforcements?.p)),
+                h("td", null, pct(o.heldAtEnd?.p)),
+                h("td", null, hours(o.quantiles[2])),
+                h("td", null, o.quantiles[0] != null ? `${Math.round(o.quantiles[0])}–${Math.round(o.quantiles[4])} h` : "–"),
+              ),
+            ),
+          ),
+        ),
+      ),
+      card(true, h("h3", null, "Probability achieved by day (95 % Wilson band)"), charts.prob),
+      card(false, h("h3", null, "Time to objective (replications per 12 h)"), charts.hist, h("h3", null, "Personnel lost by unit category (mean)"), charts.categories),
+      card(false, h("h3", null, "Personnel lost by side (mean, 5–95 %)"), charts.losses, h("h3", null, "Objective-value share held"), charts.territory, h("h3", null, "Escalation flags"), escalationBox),
+    ),
+  );
 
   const names = s.objectives.map((o) => o.name);
   const objectiveColour = { domain: names, scheme: "dark2" };
   const byDay = s.objectives.flatMap((o) => o.byDay.map((d) => ({ ...d, objective: o.name })));
   // Fixed widths: the view may be hidden (no layout) when built; CSS scales the SVGs down.
   const width = 1100;
-  root.querySelector(".prob").append(
+  charts.prob.append(
     Plot.plot({
       width,
       height: 320,
@@ -57,7 +79,7 @@ export function createDashboard(root, summary) {
   const fell = s.objectives.filter((o) => o.histogram.some((b) => b.count > 0));
   const hist = fell.flatMap((o) => o.histogram.map((b) => ({ ...b, x1: b.start / 24, x2: b.end / 24, objective: o.name })));
   // One small histogram per objective that fell at least once, on a shared day axis.
-  const histBox = root.querySelector(".hist");
+  const histBox = charts.hist;
   if (!fell.length) histBox.append(emptyNote("No objective fell in any replication."));
   fell.forEach((o) => {
     const title = document.createElement("div");
@@ -87,7 +109,7 @@ export function createDashboard(root, summary) {
   const sideLabel = (side) => (side === "red" ? "Red side" : "Blue side");
   const sideColour = { domain: ["Red side", "Blue side"], range: ["#d7301f", "#2f6fb8"] };
   const losses = s.losses.map((d) => ({ ...d, side: sideLabel(d.side) }));
-  root.querySelector(".losses").append(
+  charts.losses.append(
     losses.length
       ? Plot.plot({
           width: 540,
@@ -105,7 +127,7 @@ export function createDashboard(root, summary) {
         })
       : emptyNote("No loss data."),
   );
-  root.querySelector(".territory").append(
+  charts.territory.append(
     s.territory.length
       ? Plot.plot({
           width: 540,
@@ -128,7 +150,7 @@ export function createDashboard(root, summary) {
   const categories = (s.lossesByCategory ?? [])
     .filter((d) => d.personnel_mean > 0)
     .map((d) => ({ side: sideLabel(d.side), category: String(d.category).replaceAll("_", " "), value: d.personnel_mean }));
-  root.querySelector(".categories").append(
+  charts.categories.append(
     categories.length
       ? Plot.plot({
           width: 540,
@@ -146,10 +168,17 @@ export function createDashboard(root, summary) {
       : emptyNote("No losses by category in this summary."),
   );
   const esc = s.escalation;
-  root.querySelector(".escalation").innerHTML = esc.length
-    ? `<table>${esc.map((e) => `<tr><td>${escapeHtml(e.name)}</td><td>${pct(e.p)}</td><td class="small">${pct(e.lo)}–${pct(e.hi)}</td></tr>`).join("")}
-       ${s.anyEscalation ? `<tr><th>Any flag</th><th>${pct(s.anyEscalation.p)}</th><td class="small">${pct(s.anyEscalation.lo)}–${pct(s.anyEscalation.hi)}</td></tr>` : ""}</table>`
-    : `<p class="small">No escalation rules.</p>`;
+  const range = (x) => h("td", { class: "small" }, `${pct(x.lo)}–${pct(x.hi)}`);
+  escalationBox.replaceChildren(
+    esc.length
+      ? h(
+          "table",
+          null,
+          esc.map((e) => h("tr", null, h("td", null, e.name), h("td", null, pct(e.p)), range(e))),
+          s.anyEscalation ? h("tr", null, h("th", null, "Any flag"), h("th", null, pct(s.anyEscalation.p)), range(s.anyEscalation)) : null,
+        )
+      : h("p", { class: "small" }, "No escalation rules."),
+  );
 }
 
 function emptyNote(text) {

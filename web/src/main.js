@@ -2,82 +2,110 @@
 // report data when present, else from the `flank serve` API.
 import "./style.css";
 import { api, inlineData, normaliseSummary, normaliseTimeline } from "./data.js";
-import { createMap, escapeHtml } from "./map.js";
+import { h, fill } from "./dom.js";
+import { createMap } from "./map.js";
 import { createDashboard } from "./dashboard.js";
 import { createSweeps, normaliseSweeps } from "./sweeps.js";
 import { createAbout } from "./about.js";
 
+const VIEWS = [
+  ["map", "Map replay"],
+  ["dashboard", "Outcomes"],
+  ["sweeps", "Sweeps"],
+  ["about", "Assumptions & sources"],
+];
 const app = document.getElementById("app");
-app.innerHTML = `
-  <header class="top">
-    <div class="brand">flank <span>campaign simulation · NATO eastern flank</span></div>
-    <nav class="tabs">
-      <button data-view="map" class="active">Map replay</button>
-      <button data-view="dashboard">Outcomes</button>
-      <button data-view="sweeps">Sweeps</button>
-      <button data-view="about">Assumptions &amp; sources</button>
-    </nav>
-    <div class="runbar"></div>
-  </header>
-  <main>
-    <div class="view" id="view-map"></div>
-    <div class="view" id="view-dashboard" hidden></div>
-    <div class="view" id="view-sweeps" hidden></div>
-    <div class="view" id="view-about" hidden></div>
-  </main>`;
+const tabs = VIEWS.map(([id, label]) => h("button", { type: "button", dataset: { view: id }, class: id === "map" ? "active" : null, onclick: () => show(id) }, label));
+const runbar = h("div", { class: "runbar" });
+const views = Object.fromEntries(VIEWS.map(([id]) => [id, h("div", { class: "view", id: `view-${id}`, hidden: id !== "map" })]));
+app.replaceChildren(
+  h(
+    "header",
+    { class: "top" },
+    h("div", { class: "brand" }, "flank ", h("span", null, "campaign simulation · NATO eastern flank")),
+    h("nav", { class: "tabs" }, tabs),
+    runbar,
+  ),
+  h("main", null, Object.values(views)),
+);
 
-const views = {
-  map: document.getElementById("view-map"),
-  dashboard: document.getElementById("view-dashboard"),
-  sweeps: document.getElementById("view-sweeps"),
-  about: document.getElementById("view-about"),
-};
 function show(name) {
   for (const [k, el] of Object.entries(views)) el.hidden = k !== name;
-  for (const b of app.querySelectorAll(".tabs button")) b.classList.toggle("active", b.dataset.view === name);
+  for (const b of tabs) b.classList.toggle("active", b.dataset.view === name);
   document.body.dataset.view = name;
 }
-for (const b of app.querySelectorAll(".tabs button")) b.addEventListener("click", () => show(b.dataset.view));
 
 const state = (window.flank = { ready: false, summary: null, timeline: null, runId: null, map: null });
 
 function message(el, text) {
-  el.innerHTML = `<div class="message">${escapeHtml(text)}</div>`;
+  fill(el, h("div", { class: "message" }, text));
 }
 
-function showTimeline(timeline, scenario, { onReplication, replications } = {}) {
+function showTimeline(timeline, scenario, options) {
   state.map?.stop();
   state.timeline = normaliseTimeline(timeline);
-  state.map = createMap(views.map, state.timeline, { scenario, onReplication, replications });
+  state.map = createMap(views.map, state.timeline, { scenario, summary: state.summary, ...options });
 }
 
-function render({ summary, timeline, scenario, validation, sweeps, onReplication }) {
-  if (timeline) showTimeline(timeline, scenario, { onReplication, replications: summary?.replications });
+function render({ summary, timeline, scenario, validation, sweeps, onReplication, ranking }) {
   if (summary) {
     state.summary = normaliseSummary(summary);
     createDashboard(views.dashboard, state.summary);
   }
+  if (timeline) showTimeline(timeline, scenario, { onReplication, replications: summary?.replications, ranking });
   if (sweeps !== undefined) createSweeps(views.sweeps, normaliseSweeps(sweeps));
   createAbout(views.about, { scenario, validation, summary: state.summary });
 }
 
+// Finished runs are remembered per inputs in this browser (results are the same for the same
+// scenario, replications and seed), so a page load or a Run with the same inputs shows the
+// stored run instead of starting another one on the server.
+const RUNS_KEY = "flank.runs";
+const runKey = (r) => JSON.stringify([r.scenario, r.n, r.seed, r.overrides ?? []]);
+function rememberedRuns() {
+  try {
+    return JSON.parse(localStorage.getItem(RUNS_KEY) ?? "{}") ?? {};
+  } catch {
+    return {};
+  }
+}
+function remember(request, id) {
+  try {
+    const runs = rememberedRuns();
+    runs[runKey(request)] = id;
+    localStorage.setItem(RUNS_KEY, JSON.stringify(runs));
+  } catch {
+    // Storage may be disabled; the viewer then starts runs as asked.
+  }
+}
+async function reusableRun(request) {
+  const id = rememberedRuns()[runKey(request)];
+  if (!id) return null;
+  try {
+    const r = await api.run(id);
+    const same = r.scenario === request.scenario && r.n === request.n && r.seed === request.seed && JSON.stringify(r.overrides ?? []) === JSON.stringify(request.overrides ?? []);
+    return same && r.status !== "failed" ? id : null;
+  } catch {
+    return null; // the server restarted and forgot it
+  }
+}
+
 async function served() {
-  const runbar = app.querySelector(".runbar");
-  runbar.innerHTML = `
-    <select class="scenario" aria-label="Scenario"></select>
-    <label>n <input class="n" type="number" min="1" max="100000" value="500"></label>
-    <label>seed <input class="seed" type="number" min="0" value="1"></label>
-    <button class="run">Run</button>
-    <span class="progress"></span>`;
-  const select = runbar.querySelector(".scenario");
-  const progress = runbar.querySelector(".progress");
-  let scenarios = [];
+  const select = h("select", { class: "scenario", "aria-label": "Scenario" });
+  const nInput = h("input", { class: "n", type: "number", min: 1, max: 100000, value: 500, "aria-label": "Replications" });
+  const seedInput = h("input", { class: "seed", type: "number", min: 0, value: 1, "aria-label": "Seed" });
+  const runButton = h("button", { class: "run", type: "button" }, "Run");
+  const progress = h("span", { class: "progress" });
+  fill(runbar, select, h("label", null, "n ", nInput), h("label", null, "seed ", seedInput), runButton, progress);
+  let defaultScenario = null;
   try {
     const list = await api.scenarios();
-    scenarios = list.scenarios ?? list;
-    select.innerHTML = scenarios
-      .map((s) => `<option value="${escapeHtml(s.id)}">${escapeHtml(s.name ?? s.id)}</option>`)
-      .join("");
+    const scenarios = list.scenarios ?? list;
+    defaultScenario = list.default ?? scenarios.find((x) => x.id === "eastern-flank-2023")?.id ?? scenarios[0]?.id;
+    fill(
+      select,
+      scenarios.map((x) => h("option", { value: x.id, selected: x.id === defaultScenario }, x.name ?? x.id)),
+    );
   } catch (e) {
     progress.textContent = `cannot list scenarios: ${e.message}`;
   }
@@ -90,7 +118,7 @@ async function served() {
 
   async function follow(runId) {
     state.runId = runId;
-    history.replaceState(null, "", `?run=${encodeURIComponent(runId)}`);
+    history.replaceState(null, "", `?run=${encodeURIComponent(runId)}${new URLSearchParams(location.search).get("view") ? `&view=${encodeURIComponent(new URLSearchParams(location.search).get("view"))}` : ""}`);
     for (;;) {
       const r = await api.run(runId);
       if (r.status === "done") {
@@ -100,13 +128,15 @@ async function served() {
           api.scenario(r.scenario ?? r.summary?.scenario?.id ?? select.value).catch(() => null),
         ]);
         if (r.scenario) select.value = r.scenario;
+        nInput.value = r.n;
+        seedInput.value = r.seed;
         const info = scenario?.scenario ?? scenario;
         // Another replication of the same run, replayed on demand by the server.
         const onReplication = async (rep) => {
           const t = await api.timeline(runId, rep);
-          showTimeline(t, info, { onReplication, replications: r.n });
+          showTimeline(t, info, { onReplication, replications: r.n, ranking: r.ranking });
         };
-        render({ summary: r.summary, timeline, scenario: info, validation: scenario?.validation, sweeps, onReplication });
+        render({ summary: r.summary, timeline, scenario: info, validation: scenario?.validation, sweeps, onReplication, ranking: r.ranking });
         if (!timeline) message(views.map, "No timeline for this run.");
         state.ready = true;
         document.body.dataset.ready = "1";
@@ -123,15 +153,17 @@ async function served() {
     }
   }
 
-  runbar.querySelector(".run").addEventListener("click", async () => {
+  async function start(request) {
+    const known = await reusableRun(request);
+    if (known) return follow(known);
+    const r = await api.startRun(request);
+    remember(request, r.id);
+    return follow(r.id);
+  }
+
+  runButton.addEventListener("click", async () => {
     try {
-      const body = {
-        scenario: select.value,
-        n: +runbar.querySelector(".n").value,
-        seed: +runbar.querySelector(".seed").value,
-      };
-      const r = await api.startRun(body);
-      await follow(r.id);
+      await start({ scenario: select.value, n: +nInput.value, seed: +seedInput.value });
     } catch (e) {
       progress.textContent = e.message;
     }
@@ -140,10 +172,9 @@ async function served() {
   const params = new URLSearchParams(location.search);
   const runId = params.get("run");
   if (runId) await follow(runId);
-  else if (scenarios.length) {
-    message(views.map, "Starting a first run of the built-in scenario…");
-    const r = await api.startRun({ scenario: scenarios[0].id, n: 500, seed: 1 });
-    await follow(r.id);
+  else if (defaultScenario) {
+    message(views.map, "Loading a run of the built-in scenario…");
+    await start({ scenario: defaultScenario, n: 500, seed: 1 });
   }
   if (params.get("view")) show(params.get("view"));
 }
@@ -151,12 +182,15 @@ async function served() {
 const embedded = inlineData();
 if (embedded) {
   document.body.classList.add("report");
-  app.querySelector(".runbar").innerHTML = `<span class="small">Report generated ${escapeHtml(embedded.generated ?? "")}</span>`;
+  fill(runbar, h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`));
   render({ ...embedded, sweeps: embedded.sweeps ?? null });
   state.ready = true;
   document.body.dataset.ready = "1";
   const view = new URLSearchParams(location.search).get("view");
   if (view) show(view);
 } else {
-  served().catch((e) => message(views.map, `Error: ${e.message}`));
+  served().catch((e) => {
+    console.error(e);
+    message(views.map, `Error: ${e.message}`);
+  });
 }

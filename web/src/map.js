@@ -1,16 +1,15 @@
 // Map replay of one replication: Natural Earth borders (world-atlas, bundled), regions as
-// Voronoi cells bounded by a radius and the coastline, links, unit symbols and engagements,
-// driven by a time slider.
+// Voronoi cells cut to their own country, the Suwałki corridor, links, unit symbols and
+// engagements, driven by a time slider. Panels beside it: mapside.js.
 import * as d3 from "d3";
-import * as topojson from "topojson-client";
-import world from "world-atlas/countries-50m.json";
 import { formatDate } from "./data.js";
-import { CATEGORY_LABEL, normaliseCategory, symbolMarkup } from "./symbols.js";
+import { h } from "./dom.js";
+import { borders, countries, pathOf, regionCells, suwalkiCorridor } from "./geography.js";
+import { BLUE, RED, createEventLog, fmtInt, legend, linkEvents, regionDetails, renderStatus, unitDetails } from "./mapside.js";
+import { echelonFor, symbolNode } from "./symbols.js";
 
 const WIDTH = 1000;
 const HEIGHT = 760;
-const RED = "#d7301f";
-const BLUE = "#2f6fb8";
 const THEATRE = new Set(["Poland", "Lithuania", "Latvia", "Belarus", "Russia", "Estonia", "Ukraine"]);
 const COUNTRY_LABELS = [
   ["POLAND", 21.2, 52.75],
@@ -21,50 +20,7 @@ const COUNTRY_LABELS = [
   ["RUSSIA", 29.3, 56.9],
   ["ESTONIA", 25.6, 58.4],
 ];
-
-const countries = topojson.feature(world, world.objects.countries);
-const borders = topojson.mesh(world, world.objects.countries, (a, b) => a !== b);
-
-// Sutherland–Hodgman: clip a polygon by a convex polygon (both counter-clockwise or both
-// clockwise, as d3-delaunay and our circle are).
-function clipConvex(subject, clip) {
-  let out = subject;
-  for (let i = 0; i < clip.length && out.length; i++) {
-    const a = clip[i];
-    const b = clip[(i + 1) % clip.length];
-    const inside = (p) => (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0;
-    const cross = (p, q) => {
-      const a1 = b[1] - a[1];
-      const b1 = a[0] - b[0];
-      const c1 = a1 * a[0] + b1 * a[1];
-      const a2 = q[1] - p[1];
-      const b2 = p[0] - q[0];
-      const c2 = a2 * p[0] + b2 * p[1];
-      const det = a1 * b2 - a2 * b1;
-      return [(b2 * c1 - b1 * c2) / det, (a1 * c2 - a2 * c1) / det];
-    };
-    const input = out;
-    out = [];
-    for (let j = 0; j < input.length; j++) {
-      const p = input[j];
-      const q = input[(j + 1) % input.length];
-      if (inside(q)) {
-        if (!inside(p)) out.push(cross(p, q));
-        out.push(q);
-      } else if (inside(p)) out.push(cross(p, q));
-    }
-  }
-  return out;
-}
-
-function circlePolygon(cx, cy, r, n = 40) {
-  const pts = [];
-  for (let i = 0; i < n; i++) {
-    const t = (2 * Math.PI * i) / n;
-    pts.push([cx + r * Math.cos(t), cy + r * Math.sin(t)]);
-  }
-  return pts;
-}
+const corridor = suwalkiCorridor();
 
 // The Via Baltica (E67, S61 in Poland, A5/A8/A10 in Lithuania, A7 in Latvia) is told apart by
 // the link's own `source:` text in the scenario; without it, by name or id.
@@ -78,37 +34,59 @@ function isViaBaltica(link, regions, scenario) {
   return /via baltica|\bS-?61\b|\bE67\b/i.test(name) && !/old via baltica/i.test(name);
 }
 
-export function createMap(root, timeline, { scenario, onReplication, replications } = {}) {
+// Which replication of the run stands where, when the run lists each replication's hour for
+// an objective (`ranking`: {objective, hours: [hour or null per replication]}): the median
+// and the worst case for Blue (the earliest fall). Never-taken replications sort last.
+export function rankReplications(hours) {
+  const order = hours.map((hr, rep) => ({ rep, hr: hr == null ? Infinity : hr })).sort((a, b) => a.hr - b.hr || a.rep - b.rep);
+  return { median: order[Math.floor((order.length - 1) / 2)]?.rep, worst: order[0]?.rep, rankOf: new Map(order.map((x, k) => [x.rep, k + 1])) };
+}
+
+export function createMap(root, timeline, { scenario, summary, onReplication, replications, ranking } = {}) {
   const t = timeline;
-  root.innerHTML = `
-    <div class="map-layout">
-      <div class="map-main">
-        <div class="map-toolbar">
-          <button class="play" title="Play / pause (space)">▶</button>
-          <input class="slider" type="range" min="0" max="${t.frames.length - 1}" step="1" value="0" aria-label="Hour">
-          <select class="speed" aria-label="Playback speed">
-            <option value="1">1 h/tick</option><option value="3" selected>3 h/tick</option><option value="6">6 h/tick</option><option value="12">12 h/tick</option>
-          </select>
-          ${onReplication ? `<label class="rep" title="Replication shown">rep <input type="number" min="0" max="${(replications ?? 1) - 1}" value="${t.replication}"></label>` : ""}
-          <div class="clock"><span class="hour"></span><span class="date"></span></div>
-          <div class="zoom"><button class="zoom-in" title="Zoom in">+</button><button class="zoom-out" title="Zoom out">−</button><button class="zoom-reset" title="Whole theatre">⤢</button></div>
-        </div>
-        <div class="map-frame"></div>
-      </div>
-      <aside class="map-side">
-        <section class="status"></section>
-        <section class="details"><h3>Details</h3><p class="hint">Click a unit or a region.</p></section>
-        <section class="legend"></section>
-      </aside>
-    </div>`;
-  const frame = root.querySelector(".map-frame");
-  const slider = root.querySelector(".slider");
-  const playButton = root.querySelector(".play");
-  const speedSelect = root.querySelector(".speed");
-  const hourLabel = root.querySelector(".hour");
-  const dateLabel = root.querySelector(".date");
-  const statusBox = root.querySelector(".status");
-  const details = root.querySelector(".details");
+  const button = (cls, title, text) => h("button", { class: cls, title, type: "button" }, text);
+  const playButton = button("play", "Play / pause (space)", "▶");
+  const slider = h("input", { class: "slider", type: "range", min: 0, max: t.frames.length - 1, step: 1, value: 0, "aria-label": "Hour" });
+  const speedSelect = h(
+    "select",
+    { class: "speed", "aria-label": "Playback speed" },
+    [1, 3, 6, 12].map((v) => h("option", { value: v, selected: v === 3 }, `${v} h/tick`)),
+  );
+  const ranks = ranking?.hours?.length ? rankReplications(ranking.hours) : null;
+  const repInput = onReplication ? h("input", { type: "number", min: 0, max: (replications ?? 1) - 1, value: t.replication, "aria-label": "Replication" }) : null;
+  const repBox = onReplication
+    ? h(
+        "span",
+        { class: "rep", title: "Replication shown" },
+        h("label", null, "rep ", repInput),
+        ranks ? button("typical", `The median replication by time to ${ranking.objective}`, "typical") : null,
+        ranks ? button("worst", `The replication in which ${ranking.objective} fell soonest`, "worst") : null,
+      )
+    : null;
+  const hourLabel = h("span", { class: "hour" });
+  const dateLabel = h("span", { class: "date" });
+  const zoomIn = button("zoom-in", "Zoom in", "+");
+  const zoomOut = button("zoom-out", "Zoom out", "−");
+  const zoomGap = button("zoom-gap", "The Suwałki gap", "gap");
+  const zoomReset = button("zoom-reset", "Whole theatre", "⤢");
+  const frame = h("div", { class: "map-frame" });
+  const statusBox = h("section", { class: "status" });
+  const eventsBox = h("section", { class: "events-box" });
+  const details = h("section", { class: "details" }, h("h3", null, "Details"), h("p", { class: "hint" }, "Click a unit, a region or an event."));
+  const legendBox = h("section", { class: "legend" });
+  root.replaceChildren(
+    h(
+      "div",
+      { class: "map-layout" },
+      h(
+        "div",
+        { class: "map-main" },
+        h("div", { class: "map-toolbar" }, playButton, slider, speedSelect, repBox, h("div", { class: "clock" }, hourLabel, dateLabel), h("div", { class: "zoom" }, zoomIn, zoomOut, corridor ? zoomGap : null, zoomReset)),
+        frame,
+      ),
+      h("aside", { class: "map-side" }, statusBox, details, eventsBox, legendBox),
+    ),
+  );
 
   // Projection fitted to the regions, with room around them.
   const lons = t.regions.map((r) => r.lon);
@@ -142,9 +120,10 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     .attr("viewBox", `0 0 ${WIDTH} ${HEIGHT}`)
     .attr("role", "img")
     .attr("aria-label", "Map of the theatre");
-  const defs = svg.append("defs");
-  // Region cells stop at the coast: the clip is the union of the country shapes.
-  defs
+  // Cells of regions in a country Natural Earth does not know stop at the coast: this clip is
+  // the union of the country shapes.
+  svg
+    .append("defs")
     .append("clipPath")
     .attr("id", "land-clip")
     .selectAll("path")
@@ -161,11 +140,8 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     .data(countries.features)
     .join("path")
     .attr("d", path)
+    .attr("data-country", (d) => d.properties.name)
     .attr("class", (d) => (THEATRE.has(d.properties.name) ? "country theatre" : "country"));
-  view.append("path").attr("class", "borders").attr("d", path(borders));
-
-  // Region cells: Voronoi of the projected centres, each cut to a disc of about 45 km so
-  // that the outer regions do not sprawl, and to land.
   const pts = t.regions.map((r) => projection([r.lon, r.lat]));
   const kmPx = (() => {
     const r0 = t.regions[0];
@@ -173,7 +149,6 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     const b = projection([r0.lon, r0.lat + 1]);
     return Math.hypot(a[0] - b[0], a[1] - b[1]) / 111.2;
   })();
-  const radius = 48 * kmPx;
   // Symbols shrink with the density of regions: scaled to the median nearest-neighbour gap.
   const delaunay0 = d3.Delaunay.from(pts);
   const gaps = pts.map((p, i) => {
@@ -190,22 +165,23 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     SYMBOL.dy = 24 * SYMBOL.scale;
   }
   const dense = t.regions.length > 30;
-  const voronoi = d3.Delaunay.from(pts).voronoi([0, 0, WIDTH, HEIGHT]);
-  const cells = t.regions.map((r, i) => {
-    const cell = voronoi.cellPolygon(i);
-    if (!cell) return "";
-    const poly = clipConvex(cell.slice(0, -1), circlePolygon(pts[i][0], pts[i][1], radius));
-    return poly.length ? `M${poly.map((p) => p.join(",")).join("L")}Z` : "";
-  });
-  const regionLayer = view.append("g").attr("class", "regions").attr("clip-path", "url(#land-clip)");
+
+  // Region cells: Voronoi cells of each country's region centres, cut to a disc of about
+  // 48 km and to the country (geography.js).
+  const cells = regionCells(t.regions, pts, projection, 48 * kmPx, [WIDTH, HEIGHT]);
+  const regionLayer = view.append("g").attr("class", "regions");
   const regionPaths = regionLayer
     .selectAll("path")
     .data(t.regions)
     .join("path")
     .attr("class", "region")
     .attr("data-region", (d) => d.id)
-    .attr("d", (d, i) => cells[i])
+    .attr("data-country", (d) => d.country ?? "")
+    .attr("clip-path", (d, i) => (cells[i]?.clipped ? null : "url(#land-clip)"))
+    .attr("d", (d, i) => (cells[i] ? pathOf(cells[i].shape) : ""))
     .on("click", (e, d) => selectRegion(d.index));
+  // National borders above the cells, which stop at them.
+  view.append("path").attr("class", "borders").attr("d", path(borders));
 
   // Links: road class sets the width; Via Baltica in amber; rail as a dashed tie line.
   const linkLayer = view.append("g").attr("class", "links");
@@ -239,45 +215,77 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     }
   }
 
+  // The Suwałki corridor: the Polish–Lithuanian border drawn bold, and the gap's width
+  // (Belarus to Kaliningrad) as a dimension line, both from the Natural Earth shapes.
+  const corridorLayer = view.append("g").attr("class", "corridor");
+  if (corridor) {
+    corridorLayer.append("path").attr("class", "corridor-border").attr("d", path(corridor.border));
+    const a = projection(corridor.gapFrom);
+    const b = projection(corridor.gapTo);
+    corridorLayer.append("line").attr("class", "corridor-gap").attr("x1", a[0]).attr("y1", a[1]).attr("x2", b[0]).attr("y2", b[1]);
+    for (const p of [a, b]) corridorLayer.append("circle").attr("class", "corridor-end").attr("cx", p[0]).attr("cy", p[1]).attr("r", 2.5);
+    // The width is stated in a fixed callout in the map's corner, where no unit or name can
+    // cover it; the dimension line shows where it is measured.
+    const corridorLabel = svg
+      .append("g")
+      .attr("class", "corridor-label")
+      .attr("data-gap-km", corridor.gapKm.toFixed(1))
+      .attr("transform", "translate(14,14)");
+    corridorLabel.append("rect").attr("width", 262).attr("height", 44).attr("rx", 4);
+    corridorLabel.append("line").attr("class", "corridor-border").attr("x1", 10).attr("y1", 15).attr("x2", 34).attr("y2", 15);
+    corridorLabel.append("line").attr("class", "corridor-gap").attr("x1", 10).attr("y1", 32).attr("x2", 34).attr("y2", 32);
+    corridorLabel.append("text").attr("x", 42).attr("y", 19).text("Suwałki corridor (PL–LT border)");
+    corridorLabel.append("text").attr("class", "sub").attr("x", 42).attr("y", 36).text(`gap Belarus–Kaliningrad ≈ ${Math.round(corridor.gapKm)} km`);
+    corridorLabel.append("title").text(`Shortest distance from Belarus to Kaliningrad oblast across Poland and Lithuania: ${corridor.gapKm.toFixed(1)} km (Natural Earth 1:50m shapes; about 65 km is the usual figure)`);
+  }
+
   const labelLayer = view.append("g").attr("class", "labels");
   labelLayer
     .selectAll("text.country-label")
-    .data(COUNTRY_LABELS.filter(([, lon, lat]) => {
-      const p = projection([lon, lat]);
-      return p[0] > 30 && p[0] < WIDTH - 30 && p[1] > 30 && p[1] < HEIGHT - 30;
-    }))
+    .data(
+      COUNTRY_LABELS.filter(([, lon, lat]) => {
+        const p = projection([lon, lat]);
+        return p[0] > 30 && p[0] < WIDTH - 30 && p[1] > 30 && p[1] < HEIGHT - 30;
+      }),
+    )
     .join("text")
     .attr("class", "country-label")
     .attr("transform", (d) => `translate(${projection([d[1], d[2]])})`)
     .text((d) => d[0]);
   const objectiveRegions = new Set(t.objectives.flatMap((o) => o.regions));
-  labelLayer
+  // Each label is a group at its region's exact centre, scaled about that point when zooming,
+  // so an objective's star stays on its town at every zoom level.
+  const regionLabels = labelLayer
     .selectAll("g.region-label")
     .data(t.regions.filter((r) => !dense || objectiveRegions.has(r.index) || r.urban || (r.value ?? 0) >= 2))
     .join("g")
     .attr("class", "region-label")
-    .attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1] + (dense ? 11 : 16)})`)
+    .attr("data-region", (d) => d.id)
     .classed("dense", dense)
     .each(function (d) {
       const g = d3.select(this);
-      if (objectiveRegions.has(d.index))
-        g.append("path")
-          .attr("class", "objective-star")
-          .attr("d", d3.symbol(d3.symbolStar, 70)())
-          .attr("transform", `translate(${-(d.name.length * 3.3) - 8},-4)`);
-      g.append("text").text(d.name);
+      if (objectiveRegions.has(d.index)) g.append("path").attr("class", "objective-star").attr("data-region", d.id).attr("d", d3.symbol(d3.symbolStar, 90)());
+      g.append("text")
+        .attr("y", dense ? 13 : 17)
+        .text(d.name);
     });
 
   const engagementLayer = view.append("g").attr("class", "engagements");
   const unitLayer = view.append("g").attr("class", "units");
   const badgeLayer = view.append("g").attr("class", "stack-counts");
+  // Names and objective stars stay readable above the units (they take no clicks).
+  labelLayer.raise();
+  const echelons = t.units.map((u) => echelonFor(u.personnel));
   const units = unitLayer
     .selectAll("g.unit")
     .data(t.units)
     .join("g")
     .attr("class", (d) => `unit ${d.side}`)
     .attr("data-unit", (d) => d.id)
-    .html((d) => symbolMarkup(d.side, d.category))
+    .attr("data-echelon", (d) => echelons[d.index])
+    .each(function (d) {
+      this.append(symbolNode(d.side, d.category, echelons[d.index]));
+    })
     .on("click", (e, d) => {
       e.stopPropagation();
       selectUnit(d.index);
@@ -296,16 +304,27 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     .attr("text-anchor", "end")
     .text("Borders: Natural Earth (world-atlas)");
 
-  root.querySelector(".legend").innerHTML = legendMarkup();
+  legend(legendBox);
+  const events = linkEvents(t);
+  const eventLog = createEventLog(eventsBox, events, {
+    regions: t.regions,
+    onPick(e) {
+      render(e.frame, false);
+      if (e.region >= 0) {
+        selectRegion(e.region);
+        regionPaths.filter((d) => d.index === e.region).classed("flash", false).classed("flash", true);
+      }
+    },
+  });
 
   let current = 0;
   let selected = null;
   let timer = null;
 
-  // Where each unit is drawn in frame f, and a count badge for crowded stacks. Red stands to
-  // the left of the region centre, blue to the right; up to four units in a 2 × 2 block, more
-  // as a pile (offset like a deck of cards) with the count beside it. A moving unit is drawn
-  // part of the way along its link.
+  // Where each unit is drawn in frame f, and a badge for crowded stacks. Red stands to the
+  // left of the region centre, blue to the right; up to four units in a 2 × 2 block, more as
+  // a pile (offset like a deck of cards) with the count and the personnel left beside it. A
+  // moving unit is drawn part of the way along its link.
   function unitPositions(f) {
     const byRegion = new Map();
     f.units.forEach((u, i) => {
@@ -342,7 +361,8 @@ export function createMap(root, timeline, { scenario, onReplication, replication
         });
         if (pile) {
           const last = pos[members[members.length - 1]];
-          badges.push({ side, n: members.length, x: last[0] + dir * SYMBOL.dx * 0.75, y: last[1] - SYMBOL.dy * 0.35 });
+          const personnel = d3.sum(members, (i) => (t.units[i].personnel ?? 0) * Math.max(0, f.units[i].strength ?? 0));
+          badges.push({ side, n: members.length, personnel, names: members.map((i) => t.units[i].name ?? t.units[i].id), x: last[0], y: last[1] - SYMBOL.dy * 0.75 });
         }
       }
     }
@@ -361,21 +381,26 @@ export function createMap(root, timeline, { scenario, onReplication, replication
       .attr("fill", (d) => (f.control[d.index] === "red" ? RED : f.control[d.index] === "blue" ? BLUE : "#999"));
     const { pos, badges } = unitPositions(f);
     badgeLayer
-      .selectAll("text")
+      .selectAll("g.stack-count")
       .data(badges)
-      .join("text")
+      .join((enter) => {
+        const g = enter.append("g");
+        g.append("text");
+        g.append("title");
+        return g;
+      })
       .attr("class", (b) => `stack-count ${b.side}`)
-      .attr("x", (b) => b.x)
-      .attr("y", (b) => b.y)
-      .style("font-size", `${(11 * SYMBOL.scale) / symbolScale}px`)
-      .text((b) => `×${b.n}`);
+      .attr("data-count", (b) => b.n)
+      .attr("transform", (b) => `translate(${b.x},${b.y}) scale(${1 / Math.pow(zoomK || 1, 0.85)})`)
+      .call((g) => g.select("text").attr("text-anchor", (b) => (b.side === "red" ? "end" : "start")).text((b) => `${b.n} units · ${fmtInt(b.personnel)}`))
+      .call((g) => g.select("title").text((b) => b.names.join("\n")));
     const sel = animate ? units.transition().duration(180) : units;
     sel
       .attr("opacity", (d) => (!pos[d.index] ? 0 : f.units[d.index]?.status === "broken" ? 0.45 : 1))
       .attr("transform", (d) => {
         const p = pos[d.index];
-        const s = SYMBOL.scale * (0.55 + 0.45 * Math.sqrt(Math.max(0, f.units[d.index]?.strength ?? 0)));
-        return p ? `translate(${p[0]},${p[1]}) scale(${s.toFixed(3)})` : "translate(-100,-100)";
+        const sc = SYMBOL.scale * (0.55 + 0.45 * Math.sqrt(Math.max(0, f.units[d.index]?.strength ?? 0)));
+        return p ? `translate(${p[0]},${p[1]}) scale(${sc.toFixed(3)})` : "translate(-100,-100)";
       });
     units.attr("display", (d) => (pos[d.index] ? null : "none"));
     // Engagements of the last 6 hours, fading with age.
@@ -388,67 +413,22 @@ export function createMap(root, timeline, { scenario, onReplication, replication
       .attr("d", d3.symbol(d3.symbolStar, 320 * SYMBOL.scale + 120)())
       .attr("transform", (e) => `translate(${pts[e.region][0]},${pts[e.region][1] - 2}) rotate(18)`)
       .attr("opacity", (e) => 1 - (f.hour - e.hour) / 6);
-    renderStatus(f);
+    renderStatus(statusBox, t, f, { summary, links: t.links });
+    eventLog.setHour(f.hour);
     if (selected?.kind === "unit") selectUnit(selected.index);
     else if (selected) selectRegion(selected.index);
-  }
-
-  function renderStatus(f) {
-    const held = { red: 0, blue: 0 };
-    t.regions.forEach((r) => {
-      const c = f.control[r.index];
-      if (c in held) held[c] += r.value ?? r.objective_value ?? 1;
-    });
-    const total = held.red + held.blue || 1;
-    const strength = { red: [0, 0], blue: [0, 0] };
-    t.units.forEach((u, i) => {
-      const s = f.units[i];
-      if (!s) return;
-      strength[u.side === "red" ? "red" : "blue"][0] += (u.personnel ?? 1) * Math.max(0, s.strength);
-      strength[u.side === "red" ? "red" : "blue"][1] += u.personnel ?? 1;
-    });
-    const fallen = t.objectives
-      .map((o, k) => ({ o, h: t.objectiveHours?.[k] }))
-      .map(({ o, h }) => `<li class="${h != null && h >= 0 && h <= f.hour ? "fallen" : ""}">${o.name ?? o.id}: ${h != null && h >= 0 ? (h <= f.hour ? `achieved at hour ${h}` : "not yet") : "not achieved"}</li>`)
-      .join("");
-    const events = t.events.filter((e) => e.hour <= f.hour && e.hour > f.hour - 12).slice(-4);
-    statusBox.innerHTML = `
-      <h3>Replication ${t.replication}</h3>
-      <div class="bar"><span class="red" style="width:${(100 * held.red) / total}%"></span><span class="blue" style="width:${(100 * held.blue) / total}%"></span></div>
-      <p class="small">Objective value held: red ${((100 * held.red) / total).toFixed(0)} %, blue ${((100 * held.blue) / total).toFixed(0)} %</p>
-      <p class="small">Strength: red ${pct(strength.red)}, blue ${pct(strength.blue)} of initial personnel</p>
-      <ul class="objectives">${fallen}</ul>
-      ${events.length ? `<ul class="events">${events.map((e) => `<li>h${e.hour}: ${escapeHtml(e.text ?? e.name ?? e.kind ?? "")}</li>`).join("")}</ul>` : ""}`;
   }
 
   function selectUnit(i) {
     selected = { kind: "unit", index: i };
     regionPaths.classed("selected", false);
-    const u = t.units[i];
-    const s = t.frames[current].units[i] ?? {};
-    const where = s.region >= 0 ? t.regions[s.region]?.name : "not in theatre yet";
-    details.innerHTML = `<h3>${escapeHtml(u.name ?? u.id)}</h3>
-      <div class="symbol-big"><svg viewBox="-22 -26 44 44" width="66" height="66">${symbolMarkup(u.side, u.category)}</svg></div>
-      <table>
-        ${row("Side", u.side)}${row("Nation", u.nation)}${row("Type", CATEGORY_LABEL[normaliseCategory(u.category)] ?? u.category)}
-        ${row("Personnel (start)", fmtInt(u.personnel))}${row("Strength now", s.strength != null ? `${(100 * s.strength).toFixed(0)} %` : "")}
-        ${row("Status", s.status)}${row("Location", where)}${row("Id", u.id)}
-      </table>${sourceBlock(scenario?.unit_sources?.[u.id] ?? u.source, scenario)}`;
+    unitDetails(details, t, i, t.frames[current], scenario, echelons[i]);
   }
 
   function selectRegion(i) {
     selected = { kind: "region", index: i };
     regionPaths.classed("selected", (d) => d.index === i);
-    const r = t.regions[i];
-    const f = t.frames[current];
-    const present = t.units.filter((u, k) => f.units[k]?.region === i && f.units[k]?.strength > 0);
-    details.innerHTML = `<h3>${escapeHtml(r.name)}</h3>
-      <table>
-        ${row("Country", r.country)}${row("Terrain", r.terrain)}${row("Urban", r.urban ? "yes" : "no")}
-        ${row("Objective value", r.value ?? r.objective_value)}${row("Control now", f.control[i])}
-        ${row("Position", `${(+r.lat).toFixed(3)}° N, ${(+r.lon).toFixed(3)}° E`)}
-      </table>
-      <p class="small"><b>Units here:</b> ${present.map((u) => escapeHtml(u.name ?? u.id)).join(", ") || "none"}</p>${sourceBlock(scenario?.region_sources?.[r.id] ?? r.source, scenario)}`;
+    regionDetails(details, t, i, t.frames[current], scenario);
   }
 
   function play() {
@@ -466,10 +446,12 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     playButton.textContent = "▶";
   }
   playButton.addEventListener("click", play);
-  root.querySelector(".rep input")?.addEventListener("change", (e) => {
-    const rep = Math.max(0, Math.floor(+e.target.value));
+  repInput?.addEventListener("change", () => {
+    const rep = Math.max(0, Math.floor(+repInput.value));
     if (Number.isFinite(rep)) onReplication(rep);
   });
+  repBox?.querySelector(".typical")?.addEventListener("click", () => onReplication(ranks.median));
+  repBox?.querySelector(".worst")?.addEventListener("click", () => onReplication(ranks.worst));
   // Space plays and pauses, the arrow keys step, when the focus is not in a form field.
   document.onkeydown = (e) => {
     if (root.hidden || root.closest("[hidden]") || ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName)) return;
@@ -481,7 +463,14 @@ export function createMap(root, timeline, { scenario, onReplication, replication
       render(current + (e.key === "ArrowRight" ? 1 : -1) * +speedSelect.value, false);
     }
   };
-  let zoomK = 1;
+  let zoomK = 0;
+  // Text and markers keep their size on screen (slightly growing, to stay readable when
+  // zoomed in), each scaled about its own anchor point.
+  function rescaleLabels(k) {
+    const f = 1 / Math.pow(k, 0.85);
+    regionLabels.attr("transform", (d) => `translate(${pts[d.index][0]},${pts[d.index][1]}) scale(${f})`);
+    labelLayer.selectAll(".country-label").style("font-size", `${15 * f}px`);
+  }
   const zoom = d3
     .zoom()
     .scaleExtent([1, 8])
@@ -491,85 +480,61 @@ export function createMap(root, timeline, { scenario, onReplication, replication
     ])
     .on("zoom", (e) => {
       view.attr("transform", e.transform);
+      svg.attr("data-zoom", e.transform.k.toFixed(3));
       if (e.transform.k !== zoomK) {
         zoomK = e.transform.k;
         setZoom(zoomK);
         scaleRect.attr("width", 50 * kmPx * zoomK);
-        // Text keeps its size on screen (slightly growing, to stay readable when zoomed in).
-        const f = 1 / Math.pow(zoomK, 0.85);
-        labelLayer.selectAll(".region-label").style("font-size", `${(dense ? 10 : 11.5) * f}px`);
-        labelLayer.selectAll(".region-label text").style("font-size", "inherit").style("stroke-width", `${3 * f}px`);
-        labelLayer.selectAll(".country-label").style("font-size", `${15 * f}px`);
-        labelLayer.selectAll(".objective-star").attr("transform", function () {
-          return (this.getAttribute("transform") || "").replace(/ scale\([^)]*\)/, "") + ` scale(${f})`;
-        });
+        rescaleLabels(zoomK);
         render(current, false);
       }
     });
+  rescaleLabels(1);
   svg.call(zoom).on("dblclick.zoom", null);
-  root.querySelector(".zoom-in").addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1.6));
-  root.querySelector(".zoom-out").addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1 / 1.6));
-  root.querySelector(".zoom-reset").addEventListener("click", () => svg.transition().duration(250).call(zoom.transform, d3.zoomIdentity));
+  zoomIn.addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1.6));
+  zoomOut.addEventListener("click", () => svg.transition().duration(250).call(zoom.scaleBy, 1 / 1.6));
+  zoomReset.addEventListener("click", () => svg.transition().duration(250).call(zoom.transform, d3.zoomIdentity));
   slider.addEventListener("input", () => render(+slider.value, false));
+
+  // The default view: the Suwałki gap at a scale where the corridor and the towns around it
+  // can be read (about 420 km across), when the theatre is much wider than that.
+  function gapTransform() {
+    if (!corridor) return null;
+    const centre = projection([(corridor.gapFrom[0] + corridor.gapTo[0]) / 2, (corridor.gapFrom[1] + corridor.gapTo[1]) / 2]);
+    const k = Math.min(8, WIDTH / (420 * kmPx));
+    if (!(k > 1.3) || centre[0] < 0 || centre[0] > WIDTH || centre[1] < 0 || centre[1] > HEIGHT) return null;
+    return d3.zoomIdentity.translate(WIDTH / 2, HEIGHT / 2).scale(k).translate(-centre[0], -centre[1]);
+  }
+  const gap = gapTransform();
+  zoomGap.hidden = !gap;
+  zoomGap.addEventListener("click", () => gap && svg.transition().duration(250).call(zoom.transform, gap));
   render(0, false);
+  svg.call(zoom.transform, gap ?? d3.zoomIdentity);
+
+  // Where a point of the map is on screen now (client coordinates), for the browser tests.
+  function screenPoint(lon, lat) {
+    const [x, y] = d3.zoomTransform(svg.node()).apply(projection([lon, lat]));
+    const m = svg.node().getScreenCTM();
+    return [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
+  }
   return {
     setFrame: (i) => render(i, false),
     // Centres the view on the mean position of the given regions, at zoom factor k.
     zoomTo(ids, k) {
-      const at = ids.map((id) => t.regions.findIndex((r) => r.id === id)).filter((i) => i >= 0).map((i) => pts[i]);
+      const at = ids
+        .map((id) => t.regions.findIndex((r) => r.id === id))
+        .filter((i) => i >= 0)
+        .map((i) => pts[i]);
       if (!at.length) return;
       const x = d3.mean(at, (p) => p[0]);
       const y = d3.mean(at, (p) => p[1]);
       svg.call(zoom.transform, d3.zoomIdentity.translate(WIDTH / 2, HEIGHT / 2).scale(k).translate(-x, -y));
     },
+    zoomReset: () => svg.call(zoom.transform, d3.zoomIdentity),
+    screenPoint,
     get frame() {
       return current;
     },
     stop,
   };
-}
-
-function pct([a, b]) {
-  return b ? `${((100 * a) / b).toFixed(0)} %` : "–";
-}
-function fmtInt(v) {
-  return v == null ? "" : Math.round(v).toLocaleString("en-GB");
-}
-function row(k, v) {
-  return v == null || v === "" ? "" : `<tr><th>${k}</th><td>${escapeHtml(String(v))}</td></tr>`;
-}
-// The item's `source:` text, then the full reference of every source id it cites (S12, W3).
-function sourceBlock(text, scenario) {
-  if (!text) return "";
-  const refs = new Map((scenario?.sources ?? []).map((s) => [s.id, s]));
-  const cited = [...new Set(String(text).match(/\b[A-Z]{1,3}\d+\b/g) ?? [])].filter((id) => refs.has(id));
-  const list = cited
-    .map((id) => {
-      const s = refs.get(id);
-      return `<li><b>${escapeHtml(id)}</b> ${escapeHtml(s.text ?? "")}${s.url ? ` <span class="url">${escapeHtml(s.url.replace(/^https?:\/\//, ""))}</span>` : ""}</li>`;
-    })
-    .join("");
-  return `<div class="source"><b>Source:</b> ${escapeHtml(text)}${list ? `<ul>${list}</ul>` : ""}</div>`;
-}
-export function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
-
-function legendMarkup() {
-  const cats = ["armoured", "mechanised", "motorised", "light_infantry", "airborne", "artillery", "rocket_artillery", "air_defence", "territorial"];
-  const sym = (side, c) => `<svg viewBox="-22 -26 44 44" width="30" height="30">${symbolMarkup(side, c)}</svg>`;
-  return `<h3>Legend</h3>
-    <div class="legend-grid">
-      <div class="swatch" style="background:${RED};opacity:.55"></div><span>Red control</span>
-      <div class="swatch" style="background:${BLUE};opacity:.55"></div><span>Blue control</span>
-      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road via-baltica" stroke-width="4"/></svg><span>Via Baltica (E67)</span>
-      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link road" stroke-width="2.6"/></svg><span>Road (width: class)</span>
-      <svg width="30" height="12"><line x1="0" y1="6" x2="30" y2="6" class="link rail"/></svg><span>Railway</span>
-      <svg width="30" height="22" viewBox="-15 -11 30 22"><path class="engagement" d="${d3.symbol(d3.symbolStar, 160)()}"/></svg><span>Engagement (last 6 h)</span>
-      <svg width="30" height="22" viewBox="-15 -11 30 22"><path class="objective-star" d="${d3.symbol(d3.symbolStar, 70)()}"/></svg><span>Objective region</span>
-    </div>
-    <div class="legend-units">${cats
-      .map((c) => `<div>${sym("blue", c)}${sym("red", c)}<span>${CATEGORY_LABEL[c]}</span></div>`)
-      .join("")}</div>
-    <p class="small">Blue rectangle: NATO (friendly); red diamond: Russia/Belarus (hostile). Symbol size follows strength; faded: broken. <b>×n</b>: a pile of n units.</p>`;
 }

@@ -67,10 +67,17 @@ std::string escape_html(std::string_view text) {
 std::string html_report(const HtmlReportData& data) {
   const auto js = web_file("assets/app.js");
   const auto css = web_file("assets/app.css");
+  const auto js_hash = web_file("assets/app.js.sha256");
   if (!js || !css)
     throw std::runtime_error(
         "the viewer was not built into this binary (configured with FLANK_WEB=OFF or without "
         "node/npm), so no HTML report can be written; rebuild with node and npm installed");
+  // web/scripts/build.mjs escaped the bundle for inlining and hashed the result; a bundle
+  // that still needs escaping would not match its hash, and the browser would not run it.
+  if (!js_hash || js_hash->empty() || escape_js_for_script(*js) != *js)
+    throw std::runtime_error(
+        "the viewer in this binary was not prepared for inlining (assets/app.js.sha256 missing "
+        "or stale); rebuild it with web/scripts/build.mjs");
   nlohmann::json payload{{"summary", data.summary},
                          {"timeline", data.timeline},
                          {"scenario", data.scenario},
@@ -83,10 +90,17 @@ std::string html_report(const HtmlReportData& data) {
   html.reserve(js->size() + payload.size() * 64 + 4096);
   html +=
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      // Everything is inline; the policy makes any accidental request fail instead of leak.
+      // Everything is inline. Only the viewer's own script runs (allowed by its SHA-256: no
+      // other inline script, no inline event handler, no eval); any accidental request fails
+      // instead of leaking. Styles stay inline-allowed: Observable Plot writes a <style> per
+      // chart, and data reaches the page as text only.
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
+      "script-src 'sha256-";
+  html += *js_hash;
+  html +=
+      "'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
+      "form-action 'none'\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"flank report\">\n<link rel=\"icon\" href=\"data:,\">\n"
       "<title>";
   html += escape_html(data.title.empty() ? "flank report" : data.title);
@@ -96,9 +110,10 @@ std::string html_report(const HtmlReportData& data) {
   html += "<script type=\"application/json\" id=\"flank-data\">";
   html += escape_json_for_script(
       payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  html += "</script>\n<script type=\"module\">\n";
-  html += escape_js_for_script(*js);
-  html += "\n</script>\n</body>\n</html>\n";
+  // The script's text must be exactly the hashed bundle: no whitespace around it.
+  html += "</script>\n<script type=\"module\">";
+  html += *js;
+  html += "</script>\n</body>\n</html>\n";
   return html;
 }
 

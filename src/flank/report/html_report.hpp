@@ -1,7 +1,8 @@
 #pragma once
 // `flank report`: one self-contained HTML file with the viewer (its built JavaScript and CSS,
 // the Natural Earth borders inside them) and the data inlined. A Content-Security-Policy
-// forbids every network request, so the file opens from file:// anywhere, offline.
+// forbids every network request, so the file opens from file:// anywhere, offline, and lets
+// only the viewer's own script run (by its SHA-256, computed when the viewer is built).
 #include <nlohmann/json.hpp>
 #include <string>
 
