@@ -7,6 +7,8 @@
 
 namespace flank::campaign {
 
+// A side with axes that has lost more than halt_loss_fraction of its initial power stops its
+// offensive for good.
 void Stepper::halts(const std::array<double, kSides>& lost) {
   for (int side = 0; side < kSides; ++side) {
     if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
