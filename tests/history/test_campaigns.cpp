@@ -338,5 +338,28 @@ TEST(CampaignRun, ResultsDoNotDependOnTheThreadCount) {
   EXPECT_NE(run_case(cases[0], settings).scenario_hash, one.scenario_hash);
 }
 
+// The calibrated engine's standing on the campaign cases, pinned within a tolerance so that a
+// change that moves it fails here on purpose (docs/validation.md §9: 21 of 55 within a factor
+// of 1.5 and 16 wrong in kind at 200 replications, seed 1).
+TEST(CampaignRun, TheCalibratedEngineKeepsItsRecordOnTheCases) {
+  const auto cases = load_manifests(default_manifests(kSource));
+  ASSERT_GE(cases.size(), 16u);
+  RunSettings settings;
+  settings.replications = 200;
+  settings.seed = 1;
+  std::vector<ObservationResult> all;
+  for (const auto& c : cases) {
+    CaseResult r = run_case(c, settings);
+    all.insert(all.end(), r.observations.begin(), r.observations.end());
+  }
+  const ValidationSummary s = summarise(all);
+  EXPECT_EQ(s.cases, static_cast<int>(cases.size()));
+  EXPECT_GE(s.within, 18) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_LE(s.within, 24) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_GE(s.wrong_in_kind, 13);
+  EXPECT_LE(s.wrong_in_kind, 19);
+  EXPECT_LT(s.median_abs_log_ratio, 1.0);
+}
+
 }  // namespace
 }  // namespace flank::history

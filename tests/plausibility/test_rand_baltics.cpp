@@ -140,5 +140,22 @@ TEST(RandBaltics, SevenBrigadesNeverHelpRed) {
         << "day " << kTerritoryDays[k];
 }
 
+// The campaign-level check of docs/validation.md §8, pinned: with the 2015 posture Tallinn
+// falls within a week in nearly every campaign (median 87 h at 1,000 replications), and RAND's
+// seven brigades keep both capitals in nearly every one.
+TEST(RandBaltics, TheOperationalLayerReproducesRandsPostureContrast) {
+  mc::RunConfig config;
+  config.seed = 1;
+  config.replications = 200;
+  const mc::Summary without = mc::run(base(), config);
+  const mc::Summary with = mc::run(variant(), config);
+  EXPECT_GT(objective(without, "tallinn").by_day[7].p, 0.9);
+  EXPECT_GT(objective(without, "riga").by_day[14].p, 0.7);
+  EXPECT_GT(objective(without, "tallinn").hour_quantiles[2], 60);   // slower than RAND's 36-60 h
+  EXPECT_LT(objective(without, "tallinn").hour_quantiles[2], 120);  // but within five days
+  EXPECT_LT(objective(with, "tallinn").ever.p, 0.05);
+  EXPECT_LT(objective(with, "riga").ever.p, 0.05);
+}
+
 }  // namespace
 }  // namespace flank

@@ -24,8 +24,9 @@ struct Operations {
   std::array<double, kSides> personnel_isolated{};  // cut off from supply (per onset)
   std::array<double, kSides> personnel_captured{};  // surrendered in pockets or overruns
   std::array<double, kSides> pockets{};             // regions with the side's forces cut off
-  double regions_bypassed = 0;                      // defended regions an axis went around
-  std::array<double, static_cast<int>(EngagementKind::Count)> engagements{};  // attacks ended
+  double regions_bypassed = 0;  // defended regions an axis went around (0: no bypass rule yet)
+  // Defended regions taken, by what decided the attack.
+  std::array<double, static_cast<int>(EngagementKind::Count)> engagements{};
 };
 
 struct Outcome {

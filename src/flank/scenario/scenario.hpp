@@ -216,7 +216,7 @@ struct OperationalParams {
   double urban_frontage_km = 10;   // a city's footprint when the region gives no frontage
   // Advance through a defended region, km/day at modified force ratio 1 for advance_factor 1,
   // by DefenceClass; × min(R, ratio_cap)^ratio_exponent, none below stall_ratio.
-  std::array<double, static_cast<int>(DefenceClass::Count)> advance_kmday{8, 16, 0.25, 0.05};
+  std::array<double, static_cast<int>(DefenceClass::Count)> advance_kmday{8, 16, 0.25, 0.01};
   double ratio_exponent = 1.5;
   double ratio_cap = 6;
   double stall_ratio = 0.75;
@@ -228,7 +228,7 @@ struct OperationalParams {
   // Exploitation through undefended enemy land: km/day for advance_factor 1, falling with days
   // of continuous advance, and at most the column's march speed on the link (road class,
   // terrain) for exploitation_march_hours a day.
-  double exploitation_kmday = 240;
+  double exploitation_kmday = 120;
   double exploitation_fatigue_per_day = 0.1;  // rate × 1 / (1 + fatigue × days advancing)
   double exploitation_march_hours = 10;
   double rest_hours = 12;  // a halt this long resets the fatigue clock
