@@ -329,3 +329,27 @@ TEST(ScenarioErrors, SidesMustBeRedAndBlue) {
 
 }  // namespace
 }  // namespace flank
+
+namespace flank {
+namespace {
+
+// parameters.operations: bounds, unknown keys and nested classes, each at its file position.
+TEST(ScenarioErrors, OperationalParameters) {
+  const auto with_ops = [](std::string_view ops) {
+    return replaced(kSmallScenario, "  step_hours: 2\n",
+                    "  step_hours: 2\n  operations: " + std::string(ops) + "\n");
+  };
+  expect_error(with_ops("{exploitation_march_hours: 30}"), "30",
+               "parameters.operations.exploitation_march_hours", "at most 24");
+  expect_error(with_ops("{overrun_capture_fraction: 1.5}"), "1.5",
+               "parameters.operations.overrun_capture_fraction", "");
+  expect_error(with_ops("{advance_kmday: {hasty: -2}}"), "-2",
+               "parameters.operations.advance_kmday.hasty", "≥ 0");
+  expect_error(with_ops("{exploitaton_kmday: 60}"), "exploitaton_kmday",
+               "parameters.operations.exploitaton_kmday", "did you mean");
+  expect_error(with_ops("{stall_ratio: 7.25, ratio_cap: 6}"), "7.25",
+               "parameters.operations.stall_ratio", "below ratio_cap");
+}
+
+}  // namespace
+}  // namespace flank

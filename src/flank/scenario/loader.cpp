@@ -1350,11 +1350,46 @@ void Compiler::parameters(const Node* map) {
 void Compiler::operations(const Node& map, const std::string& path) {
   OperationalParams& o = s_.params.ops;
   Fields f(c_, map, path);
-  o.screen_density = f.number("screen_density", o.screen_density, Range::NonNegative);
-  o.prepared_density = f.number("prepared_density", o.prepared_density, Range::NonNegative);
-  o.prepared_hours = f.number("prepared_hours", o.prepared_hours, Range::NonNegative);
-  o.fortify_time_factor = f.number("fortify_time_factor", o.fortify_time_factor, Range::Positive);
-  o.urban_frontage_km = f.number("urban_frontage_km", o.urban_frontage_km, Range::Positive);
+  struct Key {
+    const char* name;
+    double OperationalParams::*member;
+    Range range;
+    double max = 1e300;  // values past this cannot mean anything (see the table's bounds)
+  };
+  static const Key kKeys[] = {
+      {"screen_density", &OperationalParams::screen_density, Range::NonNegative},
+      {"prepared_density", &OperationalParams::prepared_density, Range::NonNegative},
+      {"prepared_hours", &OperationalParams::prepared_hours, Range::NonNegative},
+      {"fortify_time_factor", &OperationalParams::fortify_time_factor, Range::Positive},
+      {"urban_frontage_km", &OperationalParams::urban_frontage_km, Range::Positive},
+      {"ratio_exponent", &OperationalParams::ratio_exponent, Range::NonNegative, 1000},
+      {"ratio_cap", &OperationalParams::ratio_cap, Range::Positive, 1000},
+      {"stall_ratio", &OperationalParams::stall_ratio, Range::NonNegative},
+      {"overrun_ratio", &OperationalParams::overrun_ratio, Range::Positive},
+      {"overrun_capture_fraction", &OperationalParams::overrun_capture_fraction,
+       Range::Probability},
+      {"exploitation_kmday", &OperationalParams::exploitation_kmday, Range::NonNegative, 1000},
+      {"exploitation_fatigue_per_day", &OperationalParams::exploitation_fatigue_per_day,
+       Range::NonNegative},
+      {"exploitation_march_hours", &OperationalParams::exploitation_march_hours, Range::NonNegative,
+       24},
+      {"rest_hours", &OperationalParams::rest_hours, Range::NonNegative},
+      {"bridge_intact_probability", &OperationalParams::bridge_intact_probability,
+       Range::Probability},
+      {"crossing_delay_hours", &OperationalParams::crossing_delay_hours, Range::NonNegative},
+      {"endurance_median_days", &OperationalParams::endurance_median_days, Range::Positive},
+      {"endurance_sigma", &OperationalParams::endurance_sigma, Range::NonNegative},
+      {"urban_endurance_factor", &OperationalParams::urban_endurance_factor, Range::Positive},
+      {"low_density_sigma_factor", &OperationalParams::low_density_sigma_factor, Range::Positive},
+      {"isolated_surrender_fraction", &OperationalParams::isolated_surrender_fraction,
+       Range::Probability},
+      {"noise_hours", &OperationalParams::noise_hours, Range::Positive},
+  };
+  for (const Key& k : kKeys) {
+    o.*k.member = f.number(k.name, o.*k.member, k.range);
+    if (const Node* n = map.find(k.name); n && o.*k.member > k.max)
+      c_.error(*n, f.at(k.name), "must be at most " + std::to_string(static_cast<int>(k.max)));
+  }
   if (const Node* n = f.get("advance_kmday")) {
     Fields g(c_, *n, f.at("advance_kmday"));
     for (int i = 0; i < static_cast<int>(DefenceClass::Count); ++i)
@@ -1363,40 +1398,6 @@ void Compiler::operations(const Node& map, const std::string& path) {
     source(g, false);
     g.finish();
   }
-  o.ratio_exponent = f.number("ratio_exponent", o.ratio_exponent, Range::NonNegative);
-  o.ratio_cap = f.number("ratio_cap", o.ratio_cap, Range::Positive);
-  o.stall_ratio = f.number("stall_ratio", o.stall_ratio, Range::NonNegative);
-  o.overrun_ratio = f.number("overrun_ratio", o.overrun_ratio, Range::Positive);
-  o.overrun_capture_fraction =
-      f.number("overrun_capture_fraction", o.overrun_capture_fraction, Range::Probability);
-  o.exploitation_kmday = f.number("exploitation_kmday", o.exploitation_kmday, Range::NonNegative);
-  o.exploitation_fatigue_per_day =
-      f.number("exploitation_fatigue_per_day", o.exploitation_fatigue_per_day, Range::NonNegative);
-  o.exploitation_march_hours =
-      f.number("exploitation_march_hours", o.exploitation_march_hours, Range::NonNegative);
-  if (const Node* n = map.find("exploitation_march_hours"); n && o.exploitation_march_hours > 24)
-    c_.error(*n, f.at("exploitation_march_hours"), "must be at most 24");
-  o.rest_hours = f.number("rest_hours", o.rest_hours, Range::NonNegative);
-  o.bridge_intact_probability =
-      f.number("bridge_intact_probability", o.bridge_intact_probability, Range::Probability);
-  o.crossing_delay_hours =
-      f.number("crossing_delay_hours", o.crossing_delay_hours, Range::NonNegative);
-  o.endurance_median_days =
-      f.number("endurance_median_days", o.endurance_median_days, Range::Positive);
-  o.endurance_sigma = f.number("endurance_sigma", o.endurance_sigma, Range::NonNegative);
-  o.urban_endurance_factor =
-      f.number("urban_endurance_factor", o.urban_endurance_factor, Range::Positive);
-  o.low_density_sigma_factor =
-      f.number("low_density_sigma_factor", o.low_density_sigma_factor, Range::Positive);
-  o.isolated_surrender_fraction =
-      f.number("isolated_surrender_fraction", o.isolated_surrender_fraction, Range::Probability);
-  o.noise_hours = f.number("noise_hours", o.noise_hours, Range::Positive);
-  for (const auto& [key, value] :
-       {std::pair<const char*, double>{"ratio_exponent", o.ratio_exponent},
-        {"ratio_cap", o.ratio_cap},
-        {"exploitation_kmday", o.exploitation_kmday}})
-    if (const Node* n = map.find(key); n && value > 1000)
-      c_.error(*n, f.at(key), "must be at most 1000");
   if (const Node* n = map.find("stall_ratio"); n && o.stall_ratio >= o.ratio_cap)
     c_.error(*n, f.at("stall_ratio"), "must be below ratio_cap");
   source(f, false);

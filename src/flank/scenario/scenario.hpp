@@ -207,8 +207,8 @@ struct AirParams {
 // data/calibration/operations-grid.yaml`); the others are the priors named in docs/model.md.
 struct OperationalParams {
   // Force-to-space, men per km of frontage.
-  double screen_density = 75;     // below: a screen, whatever the time in place
-  double prepared_density = 75;   // below: no prepared defence without works
+  double screen_density = 75;    // below: a screen, whatever the time in place
+  double prepared_density = 75;  // below: no prepared defence without works
   // Hours in place to prepare at the reference density of 1,000 men/km; at density ρ it takes
   // prepared_hours × 1000 / ρ (QJM: 5 days at 1 m of front per man, 10 days at 2 m).
   double prepared_hours = 120;
