@@ -49,7 +49,9 @@ TEST(Manoeuvre, OverrunAboveItsThresholdAndNotBelowIt) {
   strong.b.unit("red", kRed, strong.east, 10000, 300, "west");
   weak.b.unit("blue", kBlue, weak.mid, 500, 0);
   weak.b.unit("red", kRed, weak.east, 400, 2, "mid");
-  weak.b.axis(kRed, "mid", {weak.mid});  // stops at mid: only that first fight counts
+  // Stops at mid (its only axis, so nothing to reallocate to): only that first fight counts.
+  weak.b.scenario().doctrine[kRed].axes.clear();
+  weak.b.axis(kRed, "mid", {weak.mid});
   const Scenario s1 = strong.b.build(), s2 = weak.b.build();
   Engine e1(s1), e2(s2);
   const Outcome o1 = e1.run(1, 0), o2 = e2.run(1, 0);
@@ -171,6 +173,33 @@ TEST(Manoeuvre, ABesiegedCityKeepsItsDefendersAndIsReducedAsASiege) {
   if (o.objective_hour[0] >= 0) {
     EXPECT_EQ(o.operations.engagements[static_cast<int>(EngagementKind::Siege)], 1);
   }
+}
+
+TEST(Manoeuvre, AFinishedAxisLeavesAGarrisonAndReallocatesTheRest) {
+  ScenarioBuilder b;
+  const RegionId east = b.region("east", kRed), near = b.region("near", kBlue);
+  const RegionId far = b.region("far", kBlue);
+  b.link(east, near, 30);
+  b.link(east, far, 60);
+  b.axis(kRed, "near", {near});
+  b.axis(kRed, "far", {far});
+  const UnitId first = b.unit("first", kRed, east, 3000, 40, "near");
+  const UnitId second = b.unit("second", kRed, east, 3000, 40, "near");
+  b.unit("blue", kBlue, far, 3000, 10);
+  b.capture("far", kRed, {far});
+  b.scenario().params.noise_sigma = 0;
+  const Scenario sc = b.build();
+  Engine engine(sc);
+  engine.reset(1, 0);
+  while (engine.step()) {
+  }
+  const auto& units = engine.state().units;
+  // One of the two holds `near`; the other has moved to the `far` axis (index 1).
+  const int moved = (units[first].axis == 1) + (units[second].axis == 1);
+  EXPECT_EQ(moved, 1);
+  const UnitId garrison = units[first].axis == 0 ? first : second;
+  EXPECT_EQ(units[garrison].region, near);
+  EXPECT_EQ(engine.state().regions[near].control, kRed);
 }
 
 TEST(Manoeuvre, MoreBlueNeverMakesRedFasterOnAverage) {

@@ -47,8 +47,7 @@ void Stepper::aggregate(bool for_doctrine) {
     if (!m.free[u]) continue;
     const double pw = m.power[u];
     m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
-    if (unit.reserve && m.us[u].axis < 0)
-      m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
+    if (unit.reserve && unit.axis < 0) m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
   }
 }
 

@@ -9,6 +9,57 @@
 
 namespace flank::campaign {
 
+// Reallocation (docs/model.md "Reallocation"): a free unit whose axis has reached its end,
+// or has not moved its front for reallocate_after_hours, joins the side's open axis with the
+// best estimate — the power already on it plus the unit's own against the enemy power in its
+// next region (raw powers, a commander's estimate) — when that beats its own axis's estimate
+// by reallocate_gain. Units on a moving axis stay, and a finished axis leaves a garrison on
+// its objective at least as strong as the strongest enemy force next to it.
+void Stepper::reallocate(UnitId u) {
+  auto& unit = s.units[u];
+  const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
+  const SideDoctrine& doc = sc.doctrine[side];
+  const int cur = unit.axis;
+  const auto open = [&](int a) {
+    return m.axis_target_index[a] < static_cast<int>(m.axes[a].path.size());
+  };
+  const auto estimate = [&](int a) {
+    const RegionId r = m.axes[a].path[m.axis_target_index[a]];
+    const double own = m.axis_power[a] + (a == cur ? 0.0 : m.power[u]);
+    const double opp = m.present_power[idx(enemy, r, m.R)];
+    return opp > 0 ? own / opp : kInf;
+  };
+  const bool done = !open(cur);
+  if (!done && s.hour - m.axis_moved_hour[cur] < doc.reallocate_after_hours) return;
+  // A finished axis keeps a garrison on its objective: a unit there stays while the power left
+  // behind would fall below the strongest enemy force next to it (or to nothing).
+  const RegionId end = m.axes[cur].path.back();
+  double& held_by = m.present_power[idx(side, end, m.R)];
+  if (done && unit.region == end) {
+    double threat = 0;
+    for (std::uint32_t k = m.adj_begin[end]; k < m.adj_begin[end + 1]; ++k)
+      threat = std::max(threat, m.present_power[idx(enemy, m.adj_region[k], m.R)]);
+    const double left = held_by - m.power[u];
+    if (left <= 0 || left < threat) return;
+  }
+  const double mine = done ? 0.0 : estimate(cur);
+  int best = -1;
+  double best_estimate = mine * doc.reallocate_gain;
+  for (int a = 0; a < static_cast<int>(m.axes.size()); ++a) {
+    if (a == cur || m.axes[a].side != side || !open(a)) continue;
+    const double e = estimate(a);
+    if (e > best_estimate || (done && best < 0)) best = a, best_estimate = e;
+  }
+  if (best < 0) return;
+  m.axis_power[cur] -= m.power[u];
+  m.axis_power[best] += m.power[u];
+  if (unit.region == end) held_by -= m.power[u];  // leaving: the next one may have to stay
+  unit.axis = best;
+  if (m.timeline)
+    emit("reallocate", sc.units[u].name + " moves to the " + m.axes[best].id + " axis", unit.region,
+         side, u);
+}
+
 // Targets for every side's units, then the first leg of each move.
 void Stepper::doctrine() {
   // Axis progress: the first region on each path its side does not hold.
@@ -18,10 +69,11 @@ void Stepper::doctrine() {
     while (i < static_cast<int>(ax.path.size()) && control(ax.path[i]) == ax.side) ++i;
     m.axis_target_index[a] = i;
     m.axis_power[a] = 0;
+    if (i != m.axis_index_seen[a]) m.axis_index_seen[a] = i, m.axis_moved_hour[a] = s.hour;
   }
   for (int u = 0; u < m.U; ++u)
-    if (m.us[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
-      m.axis_power[m.us[u].axis] += m.power[u];
+    if (s.units[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
+      m.axis_power[s.units[u].axis] += m.power[u];
 
   for (int side = 0; side < kSides; ++side) assign_targets(static_cast<SideId>(side));
 
@@ -31,8 +83,8 @@ void Stepper::doctrine() {
     const SideId side = m.us[u].side, enemy = static_cast<SideId>(1 - side);
     unit.status = UnitStatus::Holding;
     if (unit.target == kNone || unit.target == unit.region) continue;
-    const RegionId next = m.us[u].axis >= 0 ? sc.hop(unit.region, unit.target)
-                                            : route(side, unit.region, unit.target);
+    const RegionId next =
+        unit.axis >= 0 ? sc.hop(unit.region, unit.target) : route(side, unit.region, unit.target);
     if (next == kNone || next == unit.region) {
       if (next == kNone) unit.status = UnitStatus::Waiting;
       continue;
@@ -45,11 +97,11 @@ void Stepper::doctrine() {
     const bool enemy_land = control(next) != side;
     if (enemy_land) {
       const double own =
-          (m.us[u].axis >= 0 ? m.free_power : m.reserve_power)[idx(side, unit.region, m.R)] +
+          (unit.axis >= 0 ? m.free_power : m.reserve_power)[idx(side, unit.region, m.R)] +
           m.present_power[idx(side, next, m.R)];
       const double opp = m.present_power[idx(enemy, next, m.R)];
-      const double needed = m.us[u].axis >= 0 ? sc.doctrine[side].commit_ratio
-                                              : sc.doctrine[side].counterattack_ratio;
+      const double needed =
+          unit.axis >= 0 ? sc.doctrine[side].commit_ratio : sc.doctrine[side].counterattack_ratio;
       if (opp > 0 && own < needed * opp) {
         unit.status = UnitStatus::Waiting;
         continue;
@@ -114,7 +166,7 @@ void Stepper::assign_targets(SideId side) {
   // Reserves already heading for a still-threatened region keep their target.
   for (UnitId u : m.side_units[side]) {
     auto& unit = s.units[u];
-    if (m.us[u].axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
+    if (unit.axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
     if (unit.broken || unit.status == UnitStatus::Withdrawing) continue;
     const RegionId t = unit.target;
     const bool valid =
@@ -125,13 +177,14 @@ void Stepper::assign_targets(SideId side) {
   for (UnitId u : m.side_units[side]) {
     if (!m.free[u]) continue;
     auto& unit = s.units[u];
-    if (m.us[u].axis >= 0) {
+    if (unit.axis >= 0) {
       if (s.halted[side]) {
         unit.target = unit.region;
         continue;
       }
-      const auto& ax = m.axes[m.us[u].axis];
-      const int i = m.axis_target_index[m.us[u].axis];
+      reallocate(u);
+      const auto& ax = m.axes[unit.axis];
+      const int i = m.axis_target_index[unit.axis];
       unit.target = i < static_cast<int>(ax.path.size()) ? ax.path[i] : ax.path.back();
       continue;
     }

@@ -47,6 +47,7 @@ struct UnitState {
   double supply = 1;            // supply state in [0, 1]
   double arrival_hour = 0;      // when it enters the theatre (0 for units present at the start)
   double ready_hour = 0;        // when it may move
+  int axis = -1;                // doctrine axis it follows now (-1: none); may be reallocated
   double in_place_since = 0;    // when it came to stand where it is (posture: time in place)
   double advancing_since = -1;  // start of its current continuous advance (-1: not advancing)
   double halted_since = -1;     // start of its current halt while advancing_since is set

@@ -48,6 +48,7 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   for (int s = 0; s < kSides; ++s)
     for (const auto& a : sc.doctrine[s].axes) {
       AxisStatic ax;
+      ax.id = a.id;
       ax.side = static_cast<SideId>(s);
       ax.path = a.path;
       ax.pos.assign(R, -1);
@@ -157,6 +158,8 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   counterattack_target.assign(R, kNone);
   axis_target_index.assign(axes.size(), 0);
   axis_power.assign(axes.size(), 0);
+  axis_index_seen.assign(axes.size(), 0);
+  axis_moved_hour.assign(axes.size(), 0);
   queue.resize(R);
   visited.resize(R);
   attackers.reserve(U);
@@ -229,6 +232,7 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
     const auto& st = m.us[u];
     UnitState& us = state_.units[u];
     us = UnitState{};
+    us.axis = st.axis;
     us.personnel0 = std::max(0.0, unit.personnel.sample(draws));
     us.power0 =
         st.personnel_mean > 0 ? st.base_power * us.personnel0 / st.personnel_mean : st.base_power;
@@ -278,6 +282,8 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   std::fill(m.losses_by_category.begin(), m.losses_by_category.end(), 0.0);
   m.personnel_lost = {0, 0};
   m.operations = {};
+  std::fill(m.axis_index_seen.begin(), m.axis_index_seen.end(), 0);
+  std::fill(m.axis_moved_hour.begin(), m.axis_moved_hour.end(), 0.0);
   std::fill(m.pocket_before.begin(), m.pocket_before.end(), 0);
   m.territory = {};
   m.territory_recorded = 0;

@@ -53,6 +53,7 @@ struct Engine::Impl {
     bool scheduled = false;
   };
   struct AxisStatic {
+    std::string id;
     SideId side = kRed;
     std::vector<RegionId> path;
     std::vector<int> pos;  // per region: index in path, -1 when not on it
@@ -88,6 +89,8 @@ struct Engine::Impl {
   std::vector<RegionId> counterattack_target;  // per region, for the side being processed
   std::vector<int> axis_target_index;          // per axis: first path index not held
   std::vector<double> axis_power;              // per axis: effective power of its units
+  std::vector<int> axis_index_seen;            // per axis: target index at the last step
+  std::vector<double> axis_moved_hour;         // per axis: when that index last changed
   std::vector<RegionId> queue;
   std::vector<std::uint8_t> visited;
   std::vector<UnitId> attackers, defenders;
@@ -178,6 +181,7 @@ struct Stepper {
   // 5 (doctrine.cpp)
   void doctrine();
   void assign_targets(SideId side);
+  void reallocate(UnitId u);
   bool may_enter(SideId side, RegionId r) const;
   RegionId route(SideId side, RegionId from, RegionId to) const;
   RegionId nearest_own(RegionId from, SideId side, RegionId avoid) const;

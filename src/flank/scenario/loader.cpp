@@ -1065,6 +1065,9 @@ void Compiler::doctrine(const Node* map) {
     d.decision_delay_hours =
         f.dist("decision_delay_hours", Distribution::fixed(0), Range::NonNegative, false);
     d.supply_sources = region_list(f, "supply_sources", false);
+    d.reallocate_after_hours =
+        f.number("reallocate_after_hours", d.reallocate_after_hours, Range::NonNegative);
+    d.reallocate_gain = f.number("reallocate_gain", d.reallocate_gain, Range::Positive);
     source(f, false);
     f.finish();
   }

@@ -168,6 +168,11 @@ struct SideDoctrine {
   // Once decided, reserves may strike enemy forces one region beyond the own border (into
   // enemy land). Off: they only retake own land, whatever the decision.
   bool counterattack_across_border = true;
+  // Reallocation: a free axis unit whose axis is done, or has not moved its front for this
+  // long, joins the open axis whose estimate beats its own by reallocate_gain (docs/model.md
+  // "Reallocation"; QJM: an engagement lasts at most five days before it goes holding).
+  double reallocate_after_hours = 120;
+  double reallocate_gain = 1.5;
   Distribution decision_delay_hours;  // hours from campaign start to the side's decision
   // Regions the side's supply is traced from (ports, railheads, the home country's interior).
   // Empty: every region of one of the side's own countries, as before this key existed.
