@@ -477,6 +477,18 @@ TEST(ServeHardening, SlowClientsDoNotStarveAProbe) {
   for (int fd : slow) close(fd);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // Issue 13 item 10: eight concurrent timelines of a year-long campaign (14 MB of JSON each)
 // took the server to gigabytes when each was built on its own HTTP thread.
 TEST(ServeHardening, ConcurrentTimelinesStayWithinAMemoryBudget) {
@@ -510,8 +522,10 @@ TEST(ServeHardening, ConcurrentTimelinesStayWithinAMemoryBudget) {
   const double peak = server.peak_mib();
   std::printf("peak RSS %.0f MiB before and %.0f MiB after 8 concurrent timelines (%d retries)\n",
               before, peak, retried.load());
-  // One timeline of this size is ~250 MiB while it is built; eight at once were ~2 GiB.
-  EXPECT_LT(peak, 700);
+  // One timeline of this size is ~250 MiB while it is built; eight at once were ~2 GiB. Under
+  // AddressSanitizer (CI's second build) the server keeps up to 256 MiB of freed memory in
+  // quarantine and pays for shadow memory and redzones on top, so the budget doubles there.
+  EXPECT_LT(peak, kAddressSanitizer ? 1400 : 700);
 }
 
 // Issue 13 item 10: SIGTERM used to act only between waves of replications (92 s).
