@@ -225,6 +225,8 @@ export async function mapChecks(page, timeline, run, artifacts) {
     await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30000 });
     await setFrame(best);
     await page.locator('svg.map path.region[data-region="suwalki"]').dispatchEvent("click");
+    // The cells' fill transitions (headless Chromium advances them only slowly).
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     await page.screenshot({ path: join(artifacts, "map.png") });
   });
 }

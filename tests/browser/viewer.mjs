@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM_ARGS, WATCH_SCRIPT, api, check, findChromium, finishedRun, here, overlappingText, results, root, startServer } from "./harness.mjs";
 import { mapChecks } from "./map-checks.mjs";
+import { operationsChecks } from "./operations-checks.mjs";
 
 const artifacts = join(here, "artifacts");
 const flank = resolve(process.argv[2] ?? join(root, "build/release/flank"));
@@ -102,6 +103,8 @@ try {
     await page.dispatchEvent(".map-toolbar .rep input", "change");
     await page.waitForFunction(() => window.flank.timeline?.replication === 0, null, { timeout: 20000 });
   });
+
+  await operationsChecks(page, base, run, artifacts);
 
   const sweeps = await api(base, "/api/sweeps");
   await check("the sweep view shows the store's studies", async () => {
@@ -323,7 +326,7 @@ try {
     }
   });
 
-  for (const name of ["map.png", "dashboard.png", "sweeps.png"]) {
+  for (const name of ["map.png", "dashboard.png", "sweeps.png", "siege.png"]) {
     if (existsSync(join(artifacts, name))) copyFileSync(join(artifacts, name), join(root, "docs/img", name));
   }
 } catch (e) {

@@ -253,4 +253,47 @@ TEST(Static, ServesTheEmbeddedViewer) {
   EXPECT_EQ(api.handle(get("/assets/missing.js")).status, 404);
 }
 
+// The page carries its policy as a header too, where frame-ancestors works: the same
+// directives as its <meta> element, and no framing by any site.
+TEST(Static, ViewerPageSendsItsContentSecurityPolicyAsAHeader) {
+  Api api(std::make_shared<FakeBackend>());
+  if (!flank::server::viewer_built()) GTEST_SKIP() << "built with FLANK_WEB=OFF";
+  auto policy_of = [](const Response& r) -> std::string {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Content-Security-Policy") return v;
+    return "";
+  };
+  for (const char* path : {"/", "/index.html"}) {
+    const Response page = api.handle(get(path));
+    ASSERT_EQ(page.status, 200) << path;
+    const std::string header = policy_of(page);
+    EXPECT_NE(header.find("frame-ancestors 'none'"), std::string::npos) << path << ": " << header;
+    // The <meta> policy, with the HTML escaping of its quotes undone.
+    const std::string marker = "http-equiv=\"Content-Security-Policy\" content=\"";
+    const auto at = page.body.find(marker);
+    ASSERT_NE(at, std::string::npos);
+    std::string meta = page.body.substr(at + marker.size());
+    meta = meta.substr(0, meta.find('"'));
+    for (auto i = meta.find("&#39;"); i != std::string::npos; i = meta.find("&#39;"))
+      meta.replace(i, 5, "'");
+    EXPECT_EQ(header, meta + "; frame-ancestors 'none'") << path;
+  }
+  EXPECT_EQ(policy_of(api.handle(get("/assets/app.js"))), "");
+  EXPECT_EQ(policy_of(api.handle(get("/api/scenarios"))), "");
+}
+
+// A backend that collects no ranking (the default run_ranked) leaves the field out.
+TEST(Api, RunWithoutRankingHasNoRankingField) {
+  auto backend = std::make_shared<FakeBackend>();
+  Api api(backend);
+  const Response started = api.handle(post("/api/runs", R"({"scenario":"alpha","n":3})"));
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = json::parse(started.body)["id"];
+  ASSERT_TRUE(api.wait(id, 10));
+  const json status = json::parse(api.handle(get("/api/runs/" + id)).body);
+  EXPECT_EQ(status["status"], "done");
+  EXPECT_TRUE(status.contains("summary"));
+  EXPECT_FALSE(status.contains("ranking"));
+}
+
 }  // namespace

@@ -186,6 +186,44 @@ TEST(LibraryBackend, ApiRunsTheRealEngine) {
   EXPECT_EQ(t["seed"], 5);
 }
 
+// GET /api/runs/{id} lists the hour Vilnius fell in each replication, in replication order:
+// every entry is the hour of that replication replayed alone, and the falls it counts are the
+// summary's.
+TEST(LibraryBackend, RankingGivesEachReplicationsHourOfTheObjective) {
+  flank::server::Api api(flank::server::make_library_backend({"", 2}));
+  const auto started = api.handle({"POST",
+                                   "/api/runs",
+                                   {},
+                                   R"({"scenario":"eastern-flank-2023","n":30,"seed":7})",
+                                   "",
+                                   {{"content-type", "application/json"}}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = json::parse(started.body)["id"];
+  ASSERT_TRUE(api.wait(id, 120));
+  const json status = json::parse(api.handle({"GET", "/api/runs/" + id, {}, ""}).body);
+  ASSERT_TRUE(status.contains("ranking")) << status.dump().substr(0, 300);
+  const json& ranking = status["ranking"];
+  EXPECT_EQ(ranking["objective"], "vilnius");
+  ASSERT_EQ(ranking["hours"].size(), 30u);
+  std::size_t fell = 0;
+  for (std::size_t rep = 0; rep < 30; ++rep) {
+    const json t = json::parse(
+        api.handle({"GET", "/api/runs/" + id + "/timeline", {{"rep", std::to_string(rep)}}, ""})
+            .body);
+    json replayed = nullptr;
+    for (const auto& o : t["outcome"]["objectives"])
+      if (o["id"] == "vilnius") replayed = o["hour"];
+    EXPECT_EQ(ranking["hours"][rep], replayed) << "replication " << rep;
+    fell += !replayed.is_null();
+  }
+  for (const auto& o : status["summary"]["objectives"])
+    if (o["id"] == "vilnius") {
+      EXPECT_NEAR(o["ever"]["p"].get<double>() * 30, static_cast<double>(fell), 1e-9);
+    }
+  EXPECT_GT(fell, 0u) << "Vilnius falls in some of 30 replications of the built-in scenario";
+  EXPECT_LT(fell, 30u) << "and holds in others, so the ranking has both";
+}
+
 // The API's time limit and shutdown stop a run between replications (mc::RunConfig::cancelled);
 // a hook that never fires leaves the results as they were.
 TEST(LibraryBackend, CancellationStopsWithinAWaveAndChangesNothingOtherwise) {

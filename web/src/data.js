@@ -129,7 +129,7 @@ export function normaliseSummary(s) {
 }
 
 // Unit status codes of flank-timeline-1 (docs/formats.md §3).
-export const STATUS = ["not arrived", "holding", "moving", "attacking", "withdrawing", "broken", "destroyed", "waiting", "not ready"];
+export const STATUS = ["not arrived", "holding", "moving", "attacking", "withdrawing", "broken", "destroyed or surrendered", "waiting", "not ready"];
 const statusName = (v) => (typeof v === "number" ? (STATUS[v] ?? String(v)) : String(v ?? ""));
 
 const asSide = (v) => (v === 0 || v === "red" ? "red" : v === 1 || v === "blue" ? "blue" : v);
@@ -144,6 +144,9 @@ export function normaliseTimeline(t) {
   const frames = t.frames.map((f) => ({
     hour: f.hour,
     control: (f.control ?? []).map(asSide),
+    // Units cut off from supply in this step, and this step's engagements (region indices).
+    cutOff: new Set(f.cut_off ?? []),
+    engagements: (f.engagements ?? []).map((e) => ({ ...e, hour: e.hour ?? f.hour, region: ref(e.region) })),
     units: (f.units ?? []).map((u) =>
       Array.isArray(u)
         ? { region: ref(u[0]), strength: u[1], status: statusName(u[2]), toward: u[3] ?? -1, progress: u[4] ?? 0 }
@@ -170,6 +173,8 @@ export function normaliseTimeline(t) {
     units,
     frames,
     engagements,
+    // Whether the timeline says which units are cut off (older ones do not).
+    operational: t.frames.some((f) => Array.isArray(f.cut_off)),
     events: t.events ?? [],
     objectives,
     outcome: t.outcome ?? {},

@@ -116,6 +116,7 @@ async function served() {
     sweeps = null;
   }
 
+  let replays = 0;
   async function follow(runId) {
     state.runId = runId;
     history.replaceState(null, "", `?run=${encodeURIComponent(runId)}${new URLSearchParams(location.search).get("view") ? `&view=${encodeURIComponent(new URLSearchParams(location.search).get("view"))}` : ""}`);
@@ -133,7 +134,9 @@ async function served() {
         const info = scenario?.scenario ?? scenario;
         // Another replication of the same run, replayed on demand by the server.
         const onReplication = async (rep) => {
+          const ticket = ++replays;
           const t = await api.timeline(runId, rep);
+          if (ticket !== replays) return; // a later choice is on its way
           showTimeline(t, info, { onReplication, replications: r.n, ranking: r.ranking });
         };
         render({ summary: r.summary, timeline, scenario: info, validation: scenario?.validation, sweeps, onReplication, ranking: r.ranking });

@@ -6,6 +6,7 @@ import { formatDate } from "./data.js";
 import { h } from "./dom.js";
 import { borders, countries, pathOf, regionCells, suwalkiCorridor } from "./geography.js";
 import { BLUE, RED, createEventLog, fmtInt, legend, linkEvents, regionDetails, renderStatus, unitDetails } from "./mapside.js";
+import { besiegedRegions, cutOffRing, engagementTitle, siegePattern } from "./operations.js";
 import { echelonFor, symbolNode } from "./symbols.js";
 
 const WIDTH = 1000;
@@ -122,8 +123,9 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     .attr("aria-label", "Map of the theatre");
   // Cells of regions in a country Natural Earth does not know stop at the coast: this clip is
   // the union of the country shapes.
-  svg
-    .append("defs")
+  const defs = svg.append("defs");
+  siegePattern(defs);
+  defs
     .append("clipPath")
     .attr("id", "land-clip")
     .selectAll("path")
@@ -180,6 +182,8 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     .attr("clip-path", (d, i) => (cells[i]?.clipped ? null : "url(#land-clip)"))
     .attr("d", (d, i) => (cells[i] ? pathOf(cells[i].shape) : ""))
     .on("click", (e, d) => selectRegion(d.index));
+  // Besieged cells are hatched over their control colour (they take no clicks).
+  const siegeLayer = view.append("g").attr("class", "sieges");
   // National borders above the cells, which stop at them.
   view.append("path").attr("class", "borders").attr("d", path(borders));
 
@@ -284,7 +288,7 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     .attr("data-unit", (d) => d.id)
     .attr("data-echelon", (d) => echelons[d.index])
     .each(function (d) {
-      this.append(symbolNode(d.side, d.category, echelons[d.index]));
+      this.append(cutOffRing(), symbolNode(d.side, d.category, echelons[d.index]));
     })
     .on("click", (e, d) => {
       e.stopPropagation();
@@ -329,7 +333,7 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     const byRegion = new Map();
     f.units.forEach((u, i) => {
       if (u.region < 0 || u.region == null || !pts[u.region]) return;
-      if (u.status === "destroyed" || u.status === "not arrived") return;
+      if (u.status === "destroyed or surrendered" || u.status === "not arrived") return;
       const moving = u.toward >= 0 && pts[u.toward] && u.progress > 0;
       const key = moving ? `${u.region}>${u.toward}` : `${u.region}`;
       if (!byRegion.has(key)) byRegion.set(key, { region: u.region, members: [] });
@@ -379,6 +383,18 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     regionPaths
       .attr("data-control", (d) => f.control[d.index] ?? "")
       .attr("fill", (d) => (f.control[d.index] === "red" ? RED : f.control[d.index] === "blue" ? BLUE : "#999"));
+    const besieged = besiegedRegions(f);
+    regionPaths.attr("data-besieged", (d) => (besieged.has(d.index) ? "1" : null));
+    siegeLayer
+      .selectAll("path")
+      .data([...besieged].filter((r) => cells[r]), (r) => r)
+      .join("path")
+      .attr("class", "besieged")
+      .attr("data-region", (r) => t.regions[r].id)
+      .attr("clip-path", (r) => (cells[r].clipped ? null : "url(#land-clip)"))
+      .attr("d", (r) => pathOf(cells[r].shape));
+    units.attr("data-cut-off", (d) => (f.cutOff.has(d.index) ? "1" : null));
+    units.select(".cut-off-ring").attr("display", (d) => (f.cutOff.has(d.index) ? null : "none"));
     const { pos, badges } = unitPositions(f);
     badgeLayer
       .selectAll("g.stack-count")
@@ -408,8 +424,12 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     engagementLayer
       .selectAll("path")
       .data(recent)
-      .join("path")
-      .attr("class", "engagement")
+      .join((enter) => enter.append("path").call((p) => p.append("title")))
+      .attr("class", (e) => `engagement ${e.kind ?? ""}`)
+      .attr("data-region", (e) => t.regions[e.region].id)
+      .attr("data-kind", (e) => e.kind ?? null)
+      .attr("data-defence", (e) => e.defence ?? null)
+      .call((p) => p.select("title").text((e) => engagementTitle(e, t)))
       .attr("d", d3.symbol(d3.symbolStar, 320 * SYMBOL.scale + 120)())
       .attr("transform", (e) => `translate(${pts[e.region][0]},${pts[e.region][1] - 2}) rotate(18)`)
       .attr("opacity", (e) => 1 - (f.hour - e.hour) / 6);
@@ -446,12 +466,19 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     playButton.textContent = "▶";
   }
   playButton.addEventListener("click", play);
+  let requested = t.replication;
+  const ask = (rep) => {
+    requested = rep;
+    onReplication(rep);
+  };
   repInput?.addEventListener("change", () => {
     const rep = Math.max(0, Math.floor(+repInput.value));
-    if (Number.isFinite(rep)) onReplication(rep);
+    // A change event repeated for the number already shown or asked for would rebuild the
+    // map once more and lose the hour shown.
+    if (Number.isFinite(rep) && rep !== requested) ask(rep);
   });
-  repBox?.querySelector(".typical")?.addEventListener("click", () => onReplication(ranks.median));
-  repBox?.querySelector(".worst")?.addEventListener("click", () => onReplication(ranks.worst));
+  repBox?.querySelector(".typical")?.addEventListener("click", () => ask(ranks.median));
+  repBox?.querySelector(".worst")?.addEventListener("click", () => ask(ranks.worst));
   // Space plays and pauses, the arrow keys step, when the focus is not in a form field.
   document.onkeydown = (e) => {
     if (root.hidden || root.closest("[hidden]") || ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName)) return;

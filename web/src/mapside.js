@@ -3,6 +3,7 @@
 // details of a unit or region with its sources, and the legend. All built as DOM nodes.
 import * as d3 from "d3";
 import { h, s } from "./dom.js";
+import { besiegedRegions, engagementLine, operationsLegend } from "./operations.js";
 import { CATEGORY_LABEL, ECHELONS, normaliseCategory, symbolSvg } from "./symbols.js";
 
 export const RED = "#d7301f";
@@ -106,7 +107,24 @@ export function renderStatus(box, t, f, { summary, links }) {
     ),
     h("p", { class: "small" }, `Objective value held at hour ${f.hour}: Red ${((100 * held.red) / total).toFixed(0)} %, Blue ${((100 * held.blue) / total).toFixed(0)} %`),
     h("p", { class: "small" }, `Strength: Red ${pct(strength.red)}, Blue ${pct(strength.blue)} of initial personnel`),
+    t.operational ? cutOffNode(t, f) : null,
     h("ul", { class: "objectives" }, objectives),
+  );
+}
+
+// Who is cut off from supply at this hour, and where a siege is going on.
+function cutOffNode(t, f) {
+  const bySide = { red: [], blue: [] };
+  for (const i of f.cutOff) bySide[t.units[i]?.side === "red" ? "red" : "blue"].push(i);
+  const people = (list) => fmtInt(d3.sum(list, (i) => (t.units[i].personnel ?? 0) * Math.max(0, f.units[i]?.strength ?? 0)));
+  const part = (side, label) => (bySide[side].length ? `${label} ${bySide[side].length} unit${bySide[side].length > 1 ? "s" : ""} (${people(bySide[side])} personnel)` : null);
+  const parts = [part("red", "Red"), part("blue", "Blue")].filter(Boolean);
+  const sieges = [...besiegedRegions(f)].map((r) => t.regions[r]?.name).filter(Boolean);
+  return h(
+    "p",
+    { class: "small cut-off-status", dataset: { cutOff: f.cutOff.size } },
+    `Cut off from supply: ${parts.length ? parts.join(", ") : "none"}`,
+    sieges.length ? `; besieged: ${sieges.join(", ")}` : "",
   );
 }
 
@@ -120,50 +138,69 @@ function typicalityNode(typ) {
   return h("p", { class: "small typicality", dataset: { sooner: typ.sooner, same: typ.same, n: typ.n } }, text);
 }
 
-// Each event of the replication with the region it concerns: the engine's events carry text
-// only, so the region comes from the names in it (a unit's location at that hour, or a
-// region named in the text), checked against the frames where a region changed hands.
+// Each event of the replication with the region it concerns. The engine names it by index
+// (`region`, or the `unit` whose location it is); an event that names neither, from an older
+// timeline or of a kind with no place (arrivals, objectives), is placed from its text: the
+// objective's region, a unit's location at that hour, or a region named in it, checked
+// against the frames where a region changed hands.
 export function linkEvents(t) {
   const frameAt = new Map(t.frames.map((f, k) => [f.hour, k]));
   const byLength = (a, b) => b.name.length - a.name.length;
   const regions = t.regions.filter((r) => r.name).sort(byLength);
   const units = t.units.filter((u) => u.name).map((u) => ({ ...u })).sort(byLength);
-  return t.events.map((e, index) => {
+  const index = (v, n) => (Number.isInteger(v) && v >= 0 && v < n ? v : -1);
+  return t.events.map((e, order) => {
     const text = String(e.text ?? e.name ?? e.kind ?? "");
-    const k = frameAt.get(e.hour) ?? d3.bisector((f) => f.hour).left(t.frames, e.hour);
-    const frame = t.frames[Math.min(k, t.frames.length - 1)];
-    let region = -1;
-    if (e.region != null) region = e.region;
-    else if (e.kind === "objective") {
-      const o = t.objectives.find((x) => (x.name ?? x.id) === text);
-      region = o?.regions?.[0] ?? -1;
-    } else if (e.kind === "arrival" || e.kind === "break") {
-      const u = units.find((x) => text.startsWith(x.name));
-      if (u && frame) region = frame.units[u.index]?.region ?? -1;
-    }
-    if (region < 0) {
-      // A region named in the text; for a change of hands, the one whose control changed.
-      const named = regions.filter((r) => text.includes(r.name));
-      const prev = t.frames[Math.max(0, k - 1)];
-      const changed = e.kind === "control" && frame && prev ? named.find((r) => frame.control[r.index] !== prev.control[r.index]) : null;
-      region = (changed ?? named[0])?.index ?? -1;
-    }
-    return { index, hour: e.hour, kind: e.kind ?? "", text, region, frame: Math.min(k, t.frames.length - 1) };
+    const k = Math.min(frameAt.get(e.hour) ?? d3.bisector((f) => f.hour).left(t.frames, e.hour), t.frames.length - 1);
+    const frame = t.frames[k];
+    const unit = index(e.unit, t.units.length);
+    let region = index(e.region, t.regions.length);
+    if (region < 0 && unit >= 0) region = frame?.units[unit]?.region ?? -1;
+    const placed = region >= 0 ? "id" : "text";
+    if (region < 0 && unit < 0) region = placeByText(t, e, text, k, { regions, units });
+    return { index: order, hour: e.hour, kind: e.kind ?? "", text, region, unit, side: e.side ?? null, placed, frame: k };
   });
 }
+
+function placeByText(t, e, text, k, { regions, units }) {
+  const frame = t.frames[k];
+  if (e.kind === "objective") {
+    const o = t.objectives.find((x) => (x.name ?? x.id) === text);
+    if (o?.regions?.length) return o.regions[0];
+  } else if (e.kind === "arrival" || e.kind === "break") {
+    const u = units.find((x) => text.startsWith(x.name));
+    const at = u && frame ? (frame.units[u.index]?.region ?? -1) : -1;
+    if (at >= 0) return at;
+  }
+  // A region named in the text; for a change of hands, the one whose control changed.
+  const named = regions.filter((r) => text.includes(r.name));
+  const prev = t.frames[Math.max(0, k - 1)];
+  const changed = e.kind === "control" && frame && prev ? named.find((r) => frame.control[r.index] !== prev.control[r.index]) : null;
+  return (changed ?? named[0])?.index ?? -1;
+}
+
+// Event kinds of flank-timeline-1 (docs/formats.md §3), in the order the filter lists them.
+export const EVENT_KINDS = ["objective", "control", "overrun", "pocket", "surrender", "break", "arrival", "escalation", "decision"];
 
 // The full event log: every event of the replication, filterable by kind and text; an event
 // not yet reached at the shown hour is dimmed. Clicking one goes to its hour and region.
 export function createEventLog(box, events, { regions, onPick }) {
-  const kinds = [...new Set(events.map((e) => e.kind))].sort();
-  const kindSelect = h("select", { class: "event-kind", "aria-label": "Event kind" }, h("option", { value: "" }, "all kinds"), kinds.map((k) => h("option", { value: k }, k)));
+  // Every kind the engine writes, with how many this replication has, and any other kind found.
+  const kinds = [...EVENT_KINDS, ...[...new Set(events.map((e) => e.kind))].filter((k) => !EVENT_KINDS.includes(k)).sort()];
+  const counts = d3.rollup(events, (v) => v.length, (e) => e.kind);
+  const kindSelect = h(
+    "select",
+    { class: "event-kind", "aria-label": "Event kind" },
+    h("option", { value: "" }, "all kinds"),
+    kinds.map((k) => h("option", { value: k, dataset: { count: counts.get(k) ?? 0 } }, `${k} (${counts.get(k) ?? 0})`)),
+  );
   const search = h("input", { class: "event-search", type: "search", placeholder: "filter", "aria-label": "Filter events" });
   const count = h("span", { class: "small event-count" });
   const list = h("ol", { class: "event-log" });
   const items = events.map((e) =>
     h(
       "li",
-      { dataset: { kind: e.kind, region: e.region >= 0 ? regions[e.region].id : "", hour: e.hour }, title: e.region >= 0 ? `Show ${regions[e.region].name} at hour ${e.hour}` : `Go to hour ${e.hour}` },
+      { dataset: { kind: e.kind, region: e.region >= 0 ? regions[e.region].id : "", placed: e.placed, hour: e.hour }, title: e.region >= 0 ? `Show ${regions[e.region].name} at hour ${e.hour}` : `Go to hour ${e.hour}` },
       h("button", { type: "button", onclick: () => onPick(e) }, h("span", { class: "event-hour" }, `h${e.hour}`), " ", h("span", { class: `event-kind-tag ${e.kind}` }, e.kind), " ", e.text),
     ),
   );
@@ -235,6 +272,7 @@ export function unitDetails(box, t, i, f, scenario, echelon) {
       row("Personnel (start)", fmtInt(u.personnel)),
       row("Strength now", st.strength != null ? `${(100 * st.strength).toFixed(0)} %` : ""),
       row("Status", st.status),
+      row("Supply", t.operational && st.region >= 0 ? (f.cutOff.has(i) ? "cut off (isolated)" : "in supply") : null),
       row("Location", where),
       row("Id", u.id),
     ),
@@ -255,6 +293,8 @@ export function regionDetails(box, t, i, f, scenario) {
       row("Urban", r.urban ? "yes" : "no"),
       row("Objective value", r.value ?? r.objective_value),
       row(`Control at hour ${f.hour}`, sideLabel(f.control[i])),
+      row("Under attack", engagementLine(f.engagements?.find((e) => e.region === i))),
+      row("Besieged", besiegedRegions(f).has(i) ? "yes: its defenders are cut off" : null),
       row("Position", `${(+r.lat).toFixed(3)}° N, ${(+r.lon).toFixed(3)}° E`),
     ),
     h("p", { class: "small" }, h("b", null, "Units here: "), present.map((u) => u.name ?? u.id).join(", ") || "none"),
@@ -284,10 +324,9 @@ export function legend(box) {
       h("span", null, "Railway"),
       line("corridor-border", 5),
       h("span", null, "Polish–Lithuanian border: the Suwałki corridor"),
-      star("engagement", 160),
-      h("span", null, "Engagement (last 6 h)"),
       star("objective-star", 70),
       h("span", null, "Objective (at its town)"),
+      operationsLegend().map((x) => (typeof x === "string" ? h("span", null, x) : x)),
     ),
     h(
       "div",

@@ -149,6 +149,15 @@ const char* content_type_for(std::string_view path) {
 
 }  // namespace
 
+// The policy of the viewer's <meta> element (VIEWER_CSP in web/vite.config.js), sent as a
+// header as well so that it can say what a <meta> policy cannot (frame-ancestors is ignored
+// there; MDN, "CSP: frame-ancestors"): no other site may show the viewer in a frame, where a
+// page could trick a click on its Run button while the token's cookie is sent.
+constexpr const char* kViewerPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' "
+    "data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
 bool viewer_built() {
   return web_file("index.html").has_value();
 }
@@ -176,6 +185,7 @@ Response serve_static(const std::string& path) {
   r.content_type = content_type_for(relative);
   r.body.assign(data->data(), data->size());
   r.headers.emplace_back("Cache-Control", relative == "index.html" ? "no-cache" : "max-age=300");
+  if (relative == "index.html") r.headers.emplace_back("Content-Security-Policy", kViewerPolicy);
   return r;
 }
 
@@ -188,6 +198,7 @@ struct Api::State {
     std::atomic<std::uint64_t> done{0};
     std::atomic<std::uint64_t> total{0};
     std::string summary;  // serialised once, served many times
+    std::string ranking;  // likewise; "" when the backend gave none
     std::string error;
   };
 
@@ -250,7 +261,7 @@ struct Api::State {
         queue.pop_front();
         job->status = Status::Running;
       }
-      std::string summary, error;
+      std::string summary, ranking, error;
       bool ok = false;
       const auto started = std::chrono::steady_clock::now();
       const auto out_of_time = [&] {
@@ -262,14 +273,15 @@ struct Api::State {
         // Polled between replications by the engine's threads: shutdown and the time limit
         // take effect within one replication, not at the end of a wave.
         const Cancelled cancelled = [&] { return cancel.load() || out_of_time(); };
-        const json result = backend->run(
+        const RunResult result = backend->run_ranked(
             job->spec,
             [&](std::uint64_t done, std::uint64_t total) {
               job->done = done;
               job->total = total;
             },
             cancelled);
-        summary = result.dump();
+        summary = result.summary.dump();
+        if (!result.ranking.is_null()) ranking = result.ranking.dump();
         ok = true;
       } catch (const std::exception& e) {
         error = e.what();
@@ -282,6 +294,7 @@ struct Api::State {
       {
         std::lock_guard lock(mutex);
         job->summary = std::move(summary);
+        job->ranking = std::move(ranking);
         job->error = std::move(error);
         job->status = ok ? Status::Done : Status::Failed;
         if (ok) job->done = job->total.load();
@@ -392,7 +405,9 @@ struct Api::State {
     std::string text = head.dump(-1, ' ', false, json::error_handler_t::replace);
     if (job->status == Status::Done) {
       text.pop_back();
-      text += ",\"summary\":" + job->summary + "}";
+      text += ",\"summary\":" + job->summary;
+      if (!job->ranking.empty()) text += ",\"ranking\":" + job->ranking;
+      text += '}';
     }
     Response r;
     r.body = std::move(text);

@@ -66,6 +66,15 @@ struct NotFound : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A finished run as GET /api/runs/{id} serves it: the summary (docs/formats.md §1) and, when
+// the backend collects it, the ranking of the replications by the hour one objective fell
+// (docs/viewer.md: {"objective": id, "hours": [hour or null, ...] in replication order}),
+// else null.
+struct RunResult {
+  nlohmann::json summary;
+  nlohmann::json ranking;
+};
+
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 // Polled by the engine's threads during a run, between replications: true means stop now (the
 // run then throws). Thread-safe; may be empty.
@@ -83,6 +92,11 @@ class Backend {
   virtual void validate(const RunSpec& spec) = 0;
   virtual nlohmann::json run(const RunSpec& spec, const Progress& progress,
                              const Cancelled& cancelled) = 0;
+  // What the API calls: run() with the ranking when the backend can collect it (null here).
+  virtual RunResult run_ranked(const RunSpec& spec, const Progress& progress,
+                               const Cancelled& cancelled) {
+    return {run(spec, progress, cancelled), nullptr};
+  }
   virtual nlohmann::json timeline(const RunSpec& spec, std::uint64_t replication) = 0;
   virtual nlohmann::json sweeps() = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <list>
 #include <mutex>
+#include <vector>
 
 #include "flank/analysis/study_export.hpp"
 #include "flank/campaign/engine.hpp"
@@ -35,6 +36,14 @@ class LibraryBackend : public Backend {
   void validate(const RunSpec& spec) override { compile(spec); }
 
   json run(const RunSpec& spec, const Progress& progress, const Cancelled& cancelled) override {
+    return run_ranked(spec, progress, cancelled).summary;
+  }
+
+  // The ranking is of Vilnius, or the first objective, as the viewer's typicality line; its
+  // hours arrive through on_outcome and are placed by the outcome's own replication index,
+  // whatever order the runner reports them in.
+  RunResult run_ranked(const RunSpec& spec, const Progress& progress,
+                       const Cancelled& cancelled) override {
     auto compiled = compile(spec);
     mc::RunConfig config;
     config.seed = spec.seed;
@@ -42,7 +51,25 @@ class LibraryBackend : public Backend {
     config.threads = options_.threads;
     config.progress = progress;
     config.cancelled = cancelled;
-    return summary_json(mc::run(*compiled, config));
+    std::size_t objective = 0;
+    for (std::size_t k = 0; k < compiled->objectives.size(); ++k)
+      if (compiled->objectives[k].id == "vilnius") objective = k;
+    std::vector<double> hours;
+    if (!compiled->objectives.empty()) {
+      hours.assign(spec.replications, kNever);
+      config.on_outcome = [&](const Outcome& o) {
+        const std::uint64_t i = o.replication - config.first_replication;
+        if (i < hours.size() && objective < o.objective_hour.size())
+          hours[i] = o.objective_hour[objective];
+      };
+    }
+    RunResult result{summary_json(mc::run(*compiled, config)), nullptr};
+    if (!compiled->objectives.empty()) {
+      json list = json::array();
+      for (double h : hours) list.push_back(h < 0 ? json(nullptr) : json(h));
+      result.ranking = {{"objective", compiled->objectives[objective].id}, {"hours", list}};
+    }
+    return result;
   }
 
   json timeline(const RunSpec& spec, std::uint64_t replication) override {
