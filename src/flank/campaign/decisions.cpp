@@ -31,7 +31,8 @@ void Stepper::arrivals() {
       unit.status = UnitStatus::Holding;
       unit.target = entry;
       unit.in_place_since = s.hour;
-      emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name);
+      emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name, entry, side,
+           static_cast<UnitId>(u));
     } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
       unit.status = UnitStatus::Holding;
     }
