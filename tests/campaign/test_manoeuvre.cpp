@@ -175,6 +175,89 @@ TEST(Manoeuvre, ABesiegedCityKeepsItsDefendersAndIsReducedAsASiege) {
   }
 }
 
+// Red's axis runs east → city → west; a road round the city runs east → detour → west.
+struct Bypass {
+  ScenarioBuilder b;
+  RegionId east, city, detour, west;
+  UnitId garrison;
+  Bypass() {
+    east = b.region("east", kRed);
+    city = b.region("city", kBlue, 1, Terrain::Urban);
+    detour = b.region("detour", kBlue, 0);
+    west = b.region("west", kBlue);
+    const RegionId rear = b.region("rear", kBlue, 0);
+    b.link(west, rear, 50);
+    b.link(east, city, 30);
+    b.link(city, west, 30);
+    b.link(east, detour, 40, 0, RoadClass::Primary);
+    b.link(detour, west, 40, 0, RoadClass::Primary);
+    b.axis(kRed, "west", {east, city, west});
+    b.capture("west", kRed, {west});
+    for (int i = 0; i < 4; ++i) b.unit("red-" + std::to_string(i), kRed, east, 9000, 80, "west");
+    garrison = b.unit("garrison", kBlue, city, 20000, 150);
+    Scenario& sc = b.scenario();
+    sc.regions[city].urban = true;
+    sc.doctrine[kBlue].defence_posture = Posture::Prepared;  // dug in at hour 0
+    sc.doctrine[kBlue].supply_sources = {rear};
+    sc.params.noise_sigma = 0;
+    sc.params.horizon_days = 30;
+    sc.doctrine[kRed].commit_ratio = 1.5;
+    sc.doctrine[kBlue].counterattack_across_border = false;
+  }
+};
+
+TEST(Manoeuvre, ABypassedCityKeepsItsDefendersAndIsContainedAndBesieged) {
+  Bypass by;
+  const Scenario sc = by.b.build();
+  Engine engine(sc);
+  engine.reset(1, 0);
+  const auto& st = engine.state();
+  bool west_taken = false;
+  while (engine.step()) {
+    if (st.regions[by.west].control != kRed) continue;
+    if (!west_taken) {
+      // The axis went round: the city is still Blue's, its garrison in it and nearly whole,
+      // and a containing force of Red stands next to it.
+      EXPECT_EQ(st.regions[by.city].control, kBlue) << st.hour;
+      EXPECT_EQ(st.units[by.garrison].region, by.city);
+      EXPECT_GT(st.units[by.garrison].strength, 0.9);
+      EXPECT_EQ(st.bypass_detour[kRed * sc.regions.size() + by.city], by.detour);
+      int containing = 0;
+      for (std::size_t u = 0; u < sc.units.size(); ++u)
+        containing += sc.units[u].side == kRed && st.units[u].region == by.east;
+      EXPECT_GE(containing, 1);
+      west_taken = true;
+    }
+  }
+  ASSERT_TRUE(west_taken);
+  Outcome o;
+  engine.finish(o);
+  EXPECT_EQ(o.operations.regions_bypassed, 1);
+  // Cut off behind the front: a pocket; if the city falls, it falls to a siege.
+  EXPECT_GE(o.operations.pockets[kBlue], 1);
+  EXPECT_EQ(o.operations.engagements[static_cast<int>(EngagementKind::Assault)], 0);
+}
+
+TEST(Manoeuvre, BypassingTheCityReachesTheObjectiveSoonerThanAssaultingIt) {
+  Bypass by;
+  const double round = hour_of(by.b.build(), 0);
+  by.b.scenario().params.ops.mask_ratio = 0;  // never bypass: the axis assaults the city
+  const Scenario through = by.b.build();
+  const double assault = hour_of(through, 0);
+  ASSERT_GE(round, 0);
+  EXPECT_TRUE(assault < 0 || assault > 2 * round) << round << " vs " << assault;
+  Engine engine(through);
+  EXPECT_EQ(engine.run(1, 0).operations.regions_bypassed, 0);
+}
+
+TEST(Manoeuvre, ACityThatIsAnObjectiveIsNotBypassed) {
+  Bypass by;
+  by.b.capture("city", kRed, {by.city});
+  const Scenario sc = by.b.build();
+  Engine engine(sc);
+  EXPECT_EQ(engine.run(1, 0).operations.regions_bypassed, 0);
+}
+
 TEST(Manoeuvre, AFinishedAxisLeavesAGarrisonAndReallocatesTheRest) {
   ScenarioBuilder b;
   const RegionId east = b.region("east", kRed), near = b.region("near", kBlue);

@@ -66,7 +66,7 @@ void Stepper::doctrine() {
   for (std::size_t a = 0; a < m.axes.size(); ++a) {
     const auto& ax = m.axes[a];
     int i = 0;
-    while (i < static_cast<int>(ax.path.size()) && control(ax.path[i]) == ax.side) ++i;
+    while (i < static_cast<int>(ax.path.size()) && passed(static_cast<int>(a), i)) ++i;
     m.axis_target_index[a] = i;
     m.axis_power[a] = 0;
     if (i != m.axis_index_seen[a]) m.axis_index_seen[a] = i, m.axis_moved_hour[a] = s.hour;
@@ -74,6 +74,7 @@ void Stepper::doctrine() {
   for (int u = 0; u < m.U; ++u)
     if (s.units[u].axis >= 0 && fighting(s.units[u]) && !s.halted[m.us[u].side])
       m.axis_power[s.units[u].axis] += m.power[u];
+  bypass();
 
   for (int side = 0; side < kSides; ++side) assign_targets(static_cast<SideId>(side));
 
@@ -84,7 +85,7 @@ void Stepper::doctrine() {
     unit.status = UnitStatus::Holding;
     if (unit.target == kNone || unit.target == unit.region) continue;
     const RegionId next =
-        unit.axis >= 0 ? sc.hop(unit.region, unit.target) : route(side, unit.region, unit.target);
+        unit.axis >= 0 ? axis_hop(static_cast<UnitId>(u)) : route(side, unit.region, unit.target);
     if (next == kNone || next == unit.region) {
       if (next == kNone) unit.status = UnitStatus::Waiting;
       continue;
@@ -148,6 +149,8 @@ void Stepper::assign_targets(SideId side) {
     }
   }
 
+  assign_masks(side);
+
   // Threat to each guarded region: enemy axis power still to pass through it.
   bool any_threat = false;
   for (RegionId r : m.guard_list[side]) {
@@ -180,6 +183,15 @@ void Stepper::assign_targets(SideId side) {
     if (unit.axis >= 0) {
       if (s.halted[side]) {
         unit.target = unit.region;
+        continue;
+      }
+      if (const RegionId c = m.masking[u]; c != kNone) {
+        // It contains while the region is supplied, and storms it as a siege once the region
+        // is cut off and the containing force reaches the commit ratio (or nobody is left).
+        const double opp = m.present_power[idx(enemy, c, m.R)];
+        const bool storm = opp <= 0 || (!s.supplied[idx(enemy, c, m.R)] &&
+                                        m.mask_power[idx(side, c, m.R)] >= doc.commit_ratio * opp);
+        unit.target = storm ? c : unit.region;
         continue;
       }
       reallocate(u);

@@ -16,6 +16,7 @@ Engine::Engine(const Scenario& scenario, std::string_view combat_model)
   state_.link_tokens.resize(scenario.links.size());
   state_.link_hour.resize(scenario.links.size());
   state_.supplied.resize(kSides * R);
+  state_.bypass_detour.resize(kSides * R);
   state_.objective_hour.resize(impl_->O);
   state_.escalation_seen.resize(impl_->E);
   state_.escalation_held.resize(impl_->E);

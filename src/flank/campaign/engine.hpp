@@ -90,6 +90,9 @@ struct CampaignState {
   std::vector<double> objective_hour;
   std::vector<std::uint8_t> escalation_seen;  // the rule's condition was checked as false once
   std::vector<std::uint8_t> escalation_held;  // the rule's condition held at some step
+  // [side * regions + region]: kNone, or the region through which the side's axes go round
+  // this one (bypassed: contained, not attacked through; docs/model.md "Bypass and masking").
+  std::vector<RegionId> bypass_detour;
 };
 
 // Optional hour-by-hour record of one replication (the viewer's timeline).

@@ -160,6 +160,12 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   axis_power.assign(axes.size(), 0);
   axis_index_seen.assign(axes.size(), 0);
   axis_moved_hour.assign(axes.size(), 0);
+  mask_power.assign(kSides * R, 0);
+  masking.assign(U, kNone);
+  objective_region.assign(kSides * R, 0);
+  for (const Objective& o : s.objectives)
+    for (RegionId r : o.kind == Objective::Kind::Capture ? o.regions : o.to)
+      objective_region[idx(o.side, r, R)] = 1;
   queue.resize(R);
   visited.resize(R);
   attackers.reserve(U);
@@ -274,6 +280,7 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   if (!any_main) m.reinforcements_hour = 0;
   m.power_now = m.initial_power;
   std::fill(state_.supplied.begin(), state_.supplied.end(), 1);
+  std::fill(state_.bypass_detour.begin(), state_.bypass_detour.end(), kNone);
   std::fill(state_.objective_hour.begin(), state_.objective_hour.end(), kNever);
   std::fill(state_.escalation_seen.begin(), state_.escalation_seen.end(), 0);
   std::fill(state_.escalation_held.begin(), state_.escalation_held.end(), 0);

@@ -9,6 +9,7 @@
 //   posture.cpp     7. a defence's class from force-to-space and time in place
 //   aggregate.cpp   4. effective power, and the per-region sums doctrine and combat read
 //   doctrine.cpp    5. doctrine: targets, routes and the first leg of each move
+//   bypass.cpp      5a. bypass and masking of defended cities (called from doctrine)
 //   movement.cpp    6. movement, interdiction, withdrawals
 //   resolution.cpp  7. combat, close air support, breaks
 //   objectives.cpp  8. after the step: halts, objectives, territory; the timeline frame
@@ -91,6 +92,9 @@ struct Engine::Impl {
   std::vector<double> axis_power;              // per axis: effective power of its units
   std::vector<int> axis_index_seen;            // per axis: target index at the last step
   std::vector<double> axis_moved_hour;         // per axis: when that index last changed
+  std::vector<double> mask_power;              // [side * R + r]: power containing bypassed r
+  std::vector<RegionId> masking;               // per unit: the bypassed region it contains
+  std::vector<std::uint8_t> objective_region;  // [side * R + r]: in one of side's objectives
   std::vector<RegionId> queue;
   std::vector<std::uint8_t> visited;
   std::vector<UnitId> attackers, defenders;
@@ -185,6 +189,12 @@ struct Stepper {
   bool may_enter(SideId side, RegionId r) const;
   RegionId route(SideId side, RegionId from, RegionId to) const;
   RegionId nearest_own(RegionId from, SideId side, RegionId avoid) const;
+  bool passed(int axis, int i) const;
+
+  // 5a (bypass.cpp)
+  void bypass();
+  void assign_masks(SideId side);
+  RegionId axis_hop(UnitId u) const;
 
   // 6 (movement.cpp)
   void movement();

@@ -353,8 +353,9 @@ std::string summary_table(const mc::Summary& s) {
         fmt::format("  {:<5} {:>9.0f} / {:>8.0f}   {:>5.1f}\n", kSideKey[side],
                     ops.personnel_isolated[side], ops.personnel_captured[side], ops.pockets[side]);
   out += fmt::format(
-      "  defended regions taken by assault {:.1f}, by overrun {:.1f}, after a siege {:.1f}\n",
-      ops.engagements[0], ops.engagements[1], ops.engagements[2]);
+      "  defended regions taken by assault {:.1f}, by overrun {:.1f}, after a siege {:.1f}; "
+      "bypassed {:.1f}\n",
+      ops.engagements[0], ops.engagements[1], ops.engagements[2], ops.regions_bypassed);
   out += fmt::format("\nNATO political decision: mean {}\n", hours_days(s.decision_hour_mean));
   return out;
 }

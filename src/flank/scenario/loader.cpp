@@ -1387,6 +1387,7 @@ void Compiler::operations(const Node& map, const std::string& path) {
       {"isolated_surrender_fraction", &OperationalParams::isolated_surrender_fraction,
        Range::Probability},
       {"noise_hours", &OperationalParams::noise_hours, Range::Positive},
+      {"mask_ratio", &OperationalParams::mask_ratio, Range::NonNegative, 1000},
   };
   for (const Key& k : kKeys) {
     o.*k.member = f.number(k.name, o.*k.member, k.range);

@@ -249,6 +249,10 @@ struct OperationalParams {
   double urban_endurance_factor = 2;
   double low_density_sigma_factor = 2;
   double isolated_surrender_fraction = 0.5;
+  // Bypass (docs/model.md "Bypass and masking"): an axis goes round a defended city or
+  // fortified region that is not one of its side's objectives when it can leave a containing
+  // force of mask_ratio × the defenders' power and still commit past it; 0: never bypass.
+  double mask_ratio = 1;
   // Engagement noise is drawn once per engagement and redrawn every noise_hours of model time,
   // so that the answer does not depend on the step length.
   double noise_hours = 24;
