@@ -339,11 +339,11 @@ TEST(CampaignRun, ResultsDoNotDependOnTheThreadCount) {
 }
 
 // The calibrated engine's standing on the campaign cases, pinned within a tolerance so that a
-// change that moves it fails here on purpose (docs/validation.md §9: 21 of 55 within a factor
-// of 1.5 and 16 wrong in kind at 200 replications, seed 1).
+// change that moves it fails here on purpose (docs/validation.md §9: on the 22 cases, 25 of 76
+// within a factor of 1.5 and 22 wrong in kind at 200 replications, seed 1).
 TEST(CampaignRun, TheCalibratedEngineKeepsItsRecordOnTheCases) {
   const auto cases = load_manifests(default_manifests(kSource));
-  ASSERT_GE(cases.size(), 16u);
+  ASSERT_GE(cases.size(), 22u);
   RunSettings settings;
   settings.replications = 200;
   settings.seed = 1;
@@ -354,10 +354,10 @@ TEST(CampaignRun, TheCalibratedEngineKeepsItsRecordOnTheCases) {
   }
   const ValidationSummary s = summarise(all);
   EXPECT_EQ(s.cases, static_cast<int>(cases.size()));
-  EXPECT_GE(s.within, 18) << "within factor 1.5: " << s.within << " of " << s.timed;
-  EXPECT_LE(s.within, 24) << "within factor 1.5: " << s.within << " of " << s.timed;
-  EXPECT_GE(s.wrong_in_kind, 13);
-  EXPECT_LE(s.wrong_in_kind, 19);
+  EXPECT_GE(s.within, 22) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_LE(s.within, 28) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_GE(s.wrong_in_kind, 19);
+  EXPECT_LE(s.wrong_in_kind, 25);
   EXPECT_LT(s.median_abs_log_ratio, 1.0);
 }
 
