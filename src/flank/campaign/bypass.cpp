@@ -58,11 +58,13 @@ void Stepper::bypass() {
     if (going <= 0 || going < sc.doctrine[side].commit_ratio * detour_opp) continue;
     s.bypass_detour[idx(side, city, m.R)] = detour;
     m.operations.regions_bypassed += 1;
-    if (m.timeline)
-      emit("bypass",
-           sc.regions[city].name + " bypassed by " + sc.sides[side].id + " through " +
-               sc.regions[detour].name,
-           city, side);
+    emit(
+        "bypass",
+        [&] {
+          return sc.regions[city].name + " bypassed by " + sc.sides[side].id + " through " +
+                 sc.regions[detour].name;
+        },
+        city, side);
     int next = i;
     while (next < n && passed(a, next)) ++next;
     m.axis_target_index[a] = next;

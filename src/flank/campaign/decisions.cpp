@@ -9,7 +9,7 @@ void Stepper::decisions_and_air() {
     if (!s.decided[side] && s.decision_hour[side] <= s.hour) {
       s.decided[side] = true;
       if (sc.doctrine[side].needs_decision)
-        emit("decision", sc.sides[side].name + ": political decision taken");
+        emit("decision", [&] { return sc.sides[side].name + ": political decision taken"; });
     }
   // Sortie availability varies by day (weather, maintenance): one draw per side per day.
   const int day = static_cast<int>(s.hour / 24.0);
@@ -31,8 +31,9 @@ void Stepper::arrivals() {
       unit.status = UnitStatus::Holding;
       unit.target = entry;
       unit.in_place_since = s.hour;
-      emit("arrival", sc.units[u].name + " arrives at " + sc.regions[entry].name, entry, side,
-           static_cast<UnitId>(u));
+      emit(
+          "arrival", [&] { return sc.units[u].name + " arrives at " + sc.regions[entry].name; },
+          entry, side, static_cast<UnitId>(u));
     } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
       unit.status = UnitStatus::Holding;
     }

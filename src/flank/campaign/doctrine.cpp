@@ -55,9 +55,9 @@ void Stepper::reallocate(UnitId u) {
   m.axis_power[best] += m.power[u];
   if (unit.region == end) held_by -= m.power[u];  // leaving: the next one may have to stay
   unit.axis = best;
-  if (m.timeline)
-    emit("reallocate", sc.units[u].name + " moves to the " + m.axes[best].id + " axis", unit.region,
-         side, u);
+  emit(
+      "reallocate", [&] { return sc.units[u].name + " moves to the " + m.axes[best].id + " axis"; },
+      unit.region, side, u);
 }
 
 // Targets for every side's units, then the first leg of each move.

@@ -50,7 +50,7 @@ void Stepper::escalation(const std::array<double, kSides>& lost) {
     s.escalation_held[e] = 1;
     if (m.escalation_rng->bernoulli(rule.probability)) {
       m.escalation_hour[e] = hour_end;
-      emit("escalation", rule.name.empty() ? rule.id : rule.name);
+      emit("escalation", [&] { return rule.name.empty() ? rule.id : rule.name; });
     }
   }
 }

@@ -40,10 +40,13 @@ void Stepper::isolation() {
     unit.isolated_since = kInf;  // spent: no new endurance until it is supplied again
     if (unit.status == UnitStatus::Withdrawing) continue;
     unit.broken = true;
-    emit("surrender",
-         sc.units[u].name + " surrenders in part in " + sc.regions[unit.region].name +
-             " and breaks out",
-         unit.region, side, static_cast<UnitId>(u));
+    emit(
+        "surrender",
+        [&] {
+          return sc.units[u].name + " surrenders in part in " + sc.regions[unit.region].name +
+                 " and breaks out";
+        },
+        unit.region, side, static_cast<UnitId>(u));
     withdraw(static_cast<UnitId>(u), unit.region);
   }
   for (int side = 0; side < kSides; ++side)
@@ -51,8 +54,10 @@ void Stepper::isolation() {
       const int k = idx(side, r, m.R);
       if (m.pocket_now[k] && !m.pocket_before[k]) {
         m.operations.pockets[side] += 1;
-        emit("pocket", sc.sides[side].name + " forces cut off in " + sc.regions[r].name,
-             static_cast<RegionId>(r), static_cast<SideId>(side), kNone);
+        emit(
+            "pocket",
+            [&] { return sc.sides[side].name + " forces cut off in " + sc.regions[r].name; },
+            static_cast<RegionId>(r), static_cast<SideId>(side), kNone);
       }
     }
   m.pocket_before.swap(m.pocket_now);

@@ -130,8 +130,10 @@ void Stepper::withdraw(UnitId u, RegionId from) {
   if (to == kNone) {  // nowhere left to go: the unit surrenders
     capture(u, 1.0);
     unit.status = UnitStatus::Destroyed;
-    emit("break", sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name, from,
-         side, u);
+    emit(
+        "break",
+        [&] { return sc.units[u].name + " destroyed or surrendered in " + sc.regions[from].name; },
+        from, side, u);
     return;
   }
   unit.target = to;

@@ -14,7 +14,7 @@ void Stepper::halts(const std::array<double, kSides>& lost) {
     if (!s.halted[side] && !sc.doctrine[side].axes.empty() &&
         lost[side] > sc.doctrine[side].halt_loss_fraction) {
       s.halted[side] = true;
-      emit("break", sc.sides[side].name + " halts its offensive");
+      emit("break", [&] { return sc.sides[side].name + " halts its offensive"; });
     }
   }
 }
@@ -28,7 +28,7 @@ void Stepper::objectives() {
     if (s.objective_hour[o] >= 0) continue;
     if (objective_holds(o)) {
       s.objective_hour[o] = hour_end;
-      emit("objective", sc.objectives[o].name);
+      emit("objective", [&] { return sc.objectives[o].name; });
     }
   }
 }

@@ -136,9 +136,13 @@ void Stepper::take_region(RegionId r, SideId att_side) {
   reg.control = att_side;
   reg.attack_depth_km = reg.attack_progress_km = 0;
   m.control_changed = m.supply_dirty = true;
-  emit(overrun ? "overrun" : "control",
-       sc.regions[r].name + (overrun ? " overrun by " : " taken by ") + sc.sides[att_side].id, r,
-       att_side);
+  emit(
+      overrun ? "overrun" : "control",
+      [&] {
+        return sc.regions[r].name + (overrun ? " overrun by " : " taken by ") +
+               sc.sides[att_side].id;
+      },
+      r, att_side);
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
     if (unit.region != r || !alive(unit.status)) continue;
@@ -175,7 +179,8 @@ void Stepper::check_breaks(RegionId r, const std::vector<UnitId>& list) {
     const double breakpoint = sc.doctrine[side].break_loss_fraction * m.us[u].morale;
     if (1.0 - unit.strength < breakpoint) continue;
     unit.broken = true;
-    emit("break", sc.units[u].name + " broke in " + sc.regions[r].name, r, side, u);
+    emit(
+        "break", [&] { return sc.units[u].name + " broke in " + sc.regions[r].name; }, r, side, u);
     withdraw(u, r);
   }
 }

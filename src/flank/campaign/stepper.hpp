@@ -141,10 +141,13 @@ struct Stepper {
   const Parameters& p() const { return sc.params; }
   SideId control(int r) const { return s.regions[r].control; }
 
-  void emit(const char* kind, std::string text, RegionId region = kNone, int side = -1,
+  // `text` is a callable returning the event's text, called only when a timeline is recorded:
+  // without one the hot loop builds no strings (and allocates nothing).
+  template <class Text>
+  void emit(const char* kind, Text&& text, RegionId region = kNone, int side = -1,
             UnitId unit = kNone) {
     if (m.timeline)
-      m.timeline->events.push_back({s.hour + m.dt, kind, std::move(text), region, side, unit});
+      m.timeline->events.push_back({s.hour + m.dt, kind, std::string(text()), region, side, unit});
   }
 
   // Inline here: doctrine and movement call link_between, and movement and combat call lose,
