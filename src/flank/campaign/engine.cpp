@@ -29,10 +29,8 @@ std::string_view Engine::combat_model_name() const {
 }
 
 double Engine::effective_power(UnitId u) const {
-  const auto& st = impl_->us[u];
-  const auto& us = state_.units[u];
-  const double oos = scenario_.params.out_of_supply_factor;
-  return us.power0 * us.strength * st.cev * st.morale * (oos + (1 - oos) * us.supply);
+  return campaign::effective_power(impl_->us[u], state_.units[u],
+                                   scenario_.params.out_of_supply_factor);
 }
 
 bool Engine::step() {

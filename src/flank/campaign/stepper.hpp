@@ -130,6 +130,14 @@ struct Engine::Impl {
   explicit Impl(const Scenario& s, std::string_view model_name);
 };
 
+// A unit's effective power (docs/model.md "One step", 4): the one formula aggregate() and
+// Engine::effective_power share.
+inline double effective_power(const Engine::Impl::UnitStatic& st, const UnitState& unit,
+                              double out_of_supply_factor) {
+  const double oos = out_of_supply_factor;
+  return unit.power0 * unit.strength * st.cev * st.morale * (oos + (1 - oos) * unit.supply);
+}
+
 // The engine's step functions, kept out of the public header: they see Engine internals
 // through these references only. Built afresh for each call of Engine::reset, step and finish.
 struct Stepper {
