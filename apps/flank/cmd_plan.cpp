@@ -16,13 +16,14 @@
 #include "flank/mc/runner.hpp"
 #include "flank/scenario/loader.hpp"
 #include "flank/store/store.hpp"
+#include "plan_adversary.hpp"
 
 namespace {
 
 using Json = nlohmann::ordered_json;
 
 struct PlanCliOptions {
-  std::string candidates, target, store;
+  std::string candidates, target, store, adversary;
   double budget = -1;
   std::uint64_t replications = 0, max_replications = 0, seed = 0;
   bool replications_set = false, max_set = false, seed_set = false;
@@ -118,7 +119,18 @@ int run(const PlanCliOptions& opt) {
                    compiled.size());
     return hits;
   };
-  const PlanResult result = plan(candidates, evaluate, po);
+  // --adversary: every posture against each Red plan; its risk is Red's best response's.
+  cli::Adversary adversary;
+  if (!opt.adversary.empty())
+    adversary = cli::make_adversary(opt.adversary, file.candidates, target, seed, opt.threads);
+  const PlanResult result = adversary.evaluate ? plan(candidates, adversary.evaluate, po)
+                                               : plan(candidates, evaluate, po);
+  const auto against = [&](const PostureEstimate& e) {
+    return adversary.evaluate ? "  vs " + adversary.plan_ids.at(e.best_response) : std::string();
+  };
+  if (adversary.evaluate)
+    std::printf("Against Red's best response among %zu plans of %s\n", adversary.plan_ids.size(),
+                adversary.study.c_str());
 
   std::printf("Target %s, budget %s, %zu candidates, method %s, %zu postures, %llu replications\n",
               target.text.c_str(),
@@ -127,18 +139,18 @@ int run(const PlanCliOptions& opt) {
               static_cast<unsigned long long>(result.replications_run));
   if (result.best)
     std::printf(
-        "Cheapest posture meeting the target: %s — cost %g, risk %.3f [%.3f, %.3f] (n=%llu)\n",
+        "Cheapest posture meeting the target: %s — cost %g, risk %.3f [%.3f, %.3f] (n=%llu)%s\n",
         chosen_ids(file.candidates, result.best->chosen).c_str(), result.best->cost,
         result.best->risk.p, result.best->risk.lo, result.best->risk.hi,
-        static_cast<unsigned long long>(result.best->n));
+        static_cast<unsigned long long>(result.best->n), against(*result.best).c_str());
   else
     std::printf("No posture within the budget meets the target.\n");
   std::printf("\nCost–risk frontier:\n%10s  %-22s %6s  %s\n", "cost", "risk [95% CI]", "n",
               "posture");
   for (const auto& e : result.frontier)
-    std::printf("%10g  %.3f [%.3f, %.3f]  %6llu  %s\n", e.cost, e.risk.p, e.risk.lo, e.risk.hi,
-                static_cast<unsigned long long>(e.n),
-                chosen_ids(file.candidates, e.chosen).c_str());
+    std::printf("%10g  %.3f [%.3f, %.3f]  %6llu  %s%s\n", e.cost, e.risk.p, e.risk.lo, e.risk.hi,
+                static_cast<unsigned long long>(e.n), chosen_ids(file.candidates, e.chosen).c_str(),
+                against(e).c_str());
 
   if (!opt.store.empty()) {
     store::Store db(opt.store);
@@ -174,6 +186,7 @@ int run(const PlanCliOptions& opt) {
     Json extra;
     extra["method"] = result.method;
     extra["target"] = target.text;
+    extra["adversary"] = opt.adversary.empty() ? Json(nullptr) : Json(opt.adversary);
     extra["budget"] = po.budget >= 1e300 ? Json(nullptr) : Json(po.budget);
     Json cands = Json::array();
     for (const auto& c : file.candidates) {
@@ -218,6 +231,9 @@ flank::cli::Register reg{
        cmd->add_option("--exact-limit", opt->exact_limit,
                        "Enumerate all postures up to this many candidates (default 12)");
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");
+       cmd->add_option(
+           "--adversary", opt->adversary,
+           "Red plans file (or builtin:<name>): meet the target against Red's best plan");
        cmd->add_option("--store", opt->store, "Also record the study in this results store");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
        return [opt, n, max, seed] {

@@ -11,7 +11,7 @@ using Mask = std::uint64_t;
 
 class Search {
  public:
-  Search(const std::vector<Candidate>& c, const PostureEvaluator& e, const PlannerOptions& o)
+  Search(const std::vector<Candidate>& c, const AdversaryEvaluator& e, const PlannerOptions& o)
       : candidates_(c), evaluate_(e), options_(o) {}
 
   double cost(Mask m) const {
@@ -32,8 +32,17 @@ class Search {
       order_.push_back(m);
     }
     if (e.n < min_n) {
-      e.successes += evaluate_(e.chosen, e.n, min_n - e.n);
-      run_ += min_n - e.n;
+      const auto hits = evaluate_(e.chosen, e.n, min_n - e.n);
+      if (hits.empty()) throw std::invalid_argument("planner: the evaluator returned no plans");
+      if (e.plan_successes.empty()) e.plan_successes.assign(hits.size(), 0);
+      if (hits.size() != e.plan_successes.size())
+        throw std::invalid_argument("planner: the evaluator changed its number of plans");
+      for (std::size_t k = 0; k < hits.size(); ++k) e.plan_successes[k] += hits[k];
+      e.best_response = static_cast<std::size_t>(
+          std::max_element(e.plan_successes.begin(), e.plan_successes.end()) -
+          e.plan_successes.begin());
+      e.successes = e.plan_successes[e.best_response];
+      run_ += (min_n - e.n) * hits.size();
       e.n = min_n;
       e.risk = mc::wilson(e.successes, e.n);
       e.verdict = e.risk.hi <= options_.target  ? Verdict::Meets
@@ -80,7 +89,7 @@ class Search {
 
  private:
   const std::vector<Candidate>& candidates_;
-  const PostureEvaluator& evaluate_;
+  const AdversaryEvaluator& evaluate_;
   const PlannerOptions& options_;
   std::map<Mask, PostureEstimate> cache_;
   std::vector<Mask> order_;
@@ -165,6 +174,15 @@ const char* to_string(Verdict v) {
 }
 
 PlanResult plan(const std::vector<Candidate>& candidates, const PostureEvaluator& evaluate,
+                const PlannerOptions& options) {
+  const AdversaryEvaluator one = [&](const std::vector<bool>& chosen, std::uint64_t first,
+                                     std::uint64_t count) {
+    return std::vector<std::uint64_t>{evaluate(chosen, first, count)};
+  };
+  return plan(candidates, one, options);
+}
+
+PlanResult plan(const std::vector<Candidate>& candidates, const AdversaryEvaluator& evaluate,
                 const PlannerOptions& options) {
   if (candidates.size() > 63) throw std::invalid_argument("planner: at most 63 candidates");
   if (options.initial_replications == 0)

@@ -28,6 +28,12 @@ struct Candidate {
 // the posture (chosen[i]: candidate i is deployed). Must be a pure function of its arguments.
 using PostureEvaluator = std::function<std::uint64_t(const std::vector<bool>& chosen,
                                                      std::uint64_t first, std::uint64_t count)>;
+// Against an adversary: the same count for each of Red's plans (all on the same replications).
+// A posture's risk is then that of Red's best response to it, the plan with the most
+// successes; since every plan has the same n, its Wilson interval is the highest of all, so
+// "meets" means the upper bound is under the target for every plan.
+using AdversaryEvaluator = std::function<std::vector<std::uint64_t>(
+    const std::vector<bool>& chosen, std::uint64_t first, std::uint64_t count)>;
 
 struct PlannerOptions {
   double target = 0.1;    // maximum acceptable risk
@@ -47,6 +53,8 @@ struct PostureEstimate {
   std::uint64_t successes = 0, n = 0;
   Wilson risk;
   Verdict verdict = Verdict::Unsure;
+  std::vector<std::uint64_t> plan_successes;  // per Red plan (one entry without an adversary)
+  std::size_t best_response = 0;              // the plan with the most successes
 };
 
 struct PlanResult {
@@ -58,6 +66,8 @@ struct PlanResult {
 };
 
 PlanResult plan(const std::vector<Candidate>& candidates, const PostureEvaluator& evaluate,
+                const PlannerOptions& options);
+PlanResult plan(const std::vector<Candidate>& candidates, const AdversaryEvaluator& evaluate,
                 const PlannerOptions& options);
 
 }  // namespace flank::analysis
