@@ -223,11 +223,16 @@ int run(GameCliOptions opt) {
   for (std::size_t c = 0; c < O; ++c)
     std::printf("%-22s %8g  %-24s %s\n", file.options[c].id.c_str(), file.options[c].cost,
                 interval(worst_cell(c), prob).c_str(),
-                ids(file.plans, g.pure.best_responses[c]).c_str());
+                g.pure.best_responses[c].size() == P && P > 1
+                    ? "(all plans tie)"
+                    : ids(file.plans, g.pure.best_responses[c]).c_str());
   std::printf("\nBlue's minimax option: %s (worst case %.4g)\n",
               ids(file.options, g.pure.minimax_columns).c_str(), sign * g.pure.upper_value);
   std::printf("Red's maximin plan: %s (guaranteed %.4g)\n",
-              ids(file.plans, g.pure.maximin_rows).c_str(), sign * g.pure.lower_value);
+              g.pure.maximin_rows.size() == P && P > 1
+                  ? "(all plans tie)"
+                  : ids(file.plans, g.pure.maximin_rows).c_str(),
+              sign * g.pure.lower_value);
   std::printf("Mixed equilibrium: value %.4f, bootstrap 95%% [%.4f, %.4f] (%llu resamples)\n",
               g.mixed.value, g.value_lo, g.value_hi, static_cast<unsigned long long>(g.bootstrap));
   std::string red_mix, blue_mix;

@@ -70,9 +70,22 @@ TEST(GameEstimate, RacingDropsADominatedPlanAndSavesItsReplications) {
   EXPECT_GT(g.value_hi - g.value_lo, 0.0);
 }
 
+TEST(GameEstimate, AnOptionWhereEveryPlanFailsIsATieNotAShield) {
+  // Against option 1 Red never succeeds with either plan; plan 1 is still clearly worse
+  // against option 0, so it is dropped.
+  const Synthetic model{{{0.6, 0.0}, {0.2, 0.0}}};
+  EstimateOptions o;
+  o.replications = 400;
+  o.first_batch = 100;
+  o.bootstrap = 0;
+  const auto g = estimate_game(2, 2, std::cref(model), o);
+  EXPECT_EQ(g.dropped, (std::vector<bool>{false, true}));
+  EXPECT_EQ(g.replications_run, 400u * 2 + 100u * 2);
+}
+
 TEST(GameEstimate, CloseOrCrossingPlansAreKept) {
   // Neither plan beats the other everywhere: nothing is dropped.
-  const Synthetic model{{{0.5, 0.5}, {0.52, 0.4}}};
+  const Synthetic model{{{0.5, 0.5}, {0.6, 0.4}}};
   EstimateOptions o;
   o.replications = 400;
   o.first_batch = 100;

@@ -31,9 +31,14 @@ CellEstimate summarise(const std::vector<double>& v, bool probability) {
 }
 
 // True when plan k beats plan i (for Red) against every option, paired replication by
-// replication over the first n values, by more than z standard errors.
+// replication over the first n values, by more than z standard errors. An option against
+// which the two plans gave identical values in every replication (both always fail against
+// a strong posture, say) is a tie and does not count either way; at least one option must
+// be a clear win. (Identical over n paired replications means the plans differ there in at
+// most about 3/n of replications, the rule of three's 95 % bound.)
 bool clearly_beats(const std::vector<std::vector<double>>& values, std::size_t k, std::size_t i,
                    std::size_t options, std::uint64_t n, double sign, double z) {
+  bool any = false;
   for (std::size_t j = 0; j < options; ++j) {
     const auto& a = values[k * options + j];
     const auto& b = values[i * options + j];
@@ -42,12 +47,14 @@ bool clearly_beats(const std::vector<std::vector<double>>& values, std::size_t k
       const double d = sign * (a[r] - b[r]);
       sum += d, sum_sq += d * d;
     }
+    if (sum_sq == 0) continue;  // identical in every replication: a tie
     const double nn = static_cast<double>(n);
     const double mean = sum / nn;
     const double var = n > 1 ? std::max(0.0, (sum_sq - nn * mean * mean) / (nn - 1)) : 0;
     if (!(mean > 0 && mean - z * std::sqrt(var / nn) > 0)) return false;
+    any = true;
   }
-  return true;
+  return any;
 }
 
 }  // namespace
