@@ -136,9 +136,10 @@ BlueOption blue_option(Reader& r, const Node& n, const std::string& path, const 
   o.where = n.where;
   o.chosen.assign(c.candidates.size(), false);
   if (!n.is_map()) {
-    r.sink().add(n.where, path, "expected a map {id, description, posture, set}");
+    r.sink().add(n.where, path, "expected a map {id, description, posture, variant, set, cost}");
     return o;
   }
+  double own_cost = 0;
   for (const auto& e : n.map) {
     const std::string p = path + "." + e.key;
     if (e.key == "id") {
@@ -161,11 +162,47 @@ BlueOption blue_option(Reader& r, const Node& n, const std::string& path, const 
       }
     } else if (e.key == "set") {
       o.set = r.strings(e.value, p, true);
+    } else if (e.key == "variant") {
+      o.variant = beside(r.file(), r.string(e.value, p));
+    } else if (e.key == "cost") {
+      double v = 0;
+      if (!e.value.is_scalar() || !parse_finite(e.value.scalar, v) || v < 0)
+        r.sink().add(e.value.where, p, "expected a number ≥ 0");
+      own_cost = v;
     } else {
-      r.sink().add(e.value.where, p, "unknown key (expected id, description, posture, set)");
+      r.sink().add(e.value.where, p,
+                   "unknown key (expected id, description, posture, variant, set, cost)");
     }
   }
+  o.cost += own_cost;
   return o;
+}
+
+// A variant's document without what makes it a file of its own, to merge as an overlay.
+doc::Node variant_overlay(const std::string& ref, const std::string& where_path) {
+  std::string text;
+  if (ref.starts_with("builtin:")) {
+    const std::string id = ref.substr(8);
+    for (const auto& b : builtin_scenarios())
+      if (b.id == id) text = std::string(embedded_file(b.path).value_or(""));
+    if (text.empty())
+      throw InputError(Diagnostic{{ref, 0, 0}, where_path, "no built-in scenario " + ref});
+  } else {
+    std::ifstream in(ref, std::ios::binary);
+    if (!in) throw InputError(Diagnostic{{ref, 0, 0}, where_path, "cannot read the variant"});
+    std::ostringstream t;
+    t << in.rdbuf();
+    text = t.str();
+  }
+  DiagnosticSink sink;
+  Node root = doc::parse(text, ref, sink);
+  sink.throw_if_any();
+  if (!root.is_map()) throw InputError(Diagnostic{root.where, where_path, "expected a map"});
+  std::erase_if(root.map, [](const doc::Entry& e) {
+    return e.key == "flank" || e.key == "id" || e.key == "name" || e.key == "description" ||
+           e.key == "extends";
+  });
+  return root;
 }
 
 }  // namespace
@@ -288,17 +325,25 @@ CellBuilder::CellBuilder(const PlansFile& file) : file_(file) {
 
 Scenario CellBuilder::build(std::size_t plan, const std::vector<PostureCandidate>& candidates,
                             const std::vector<bool>& chosen,
-                            const std::vector<std::string>& blue_set) const {
+                            const std::vector<std::string>& blue_set,
+                            const std::string& blue_variant) const {
   LoadOptions lo;
   lo.overrides = blue_set;
-  const std::string yaml = posture_yaml(plan_docs_.at(plan), candidates, chosen);
+  std::string yaml = posture_yaml(plan_docs_.at(plan), candidates, chosen);
+  if (!blue_variant.empty()) {
+    DiagnosticSink sink;
+    Node root = doc::parse(yaml, file_.file, sink);
+    doc::merge(root, variant_overlay(blue_variant, "variant"), "", sink);
+    sink.throw_if_any();
+    yaml = doc::to_yaml(root);
+  }
   return load_scenario_text(yaml, file_.file + ":" + file_.plans[plan].id, lo);
 }
 
 Scenario CellBuilder::build_cell(std::size_t plan, std::size_t option) const {
   const BlueOption& o = file_.options.at(option);
   try {
-    return build(plan, file_.candidates.candidates, o.chosen, o.set);
+    return build(plan, file_.candidates.candidates, o.chosen, o.set, o.variant);
   } catch (const InputError& e) {
     std::vector<Diagnostic> out;
     for (const auto& d : e.diagnostics())

@@ -20,9 +20,11 @@
 //   options:
 //     - {id: today, description: "...", posture: []}
 //     - {id: uk-forward, posture: [uk-bde-vilnius], set: ["doctrine.blue.decision_delay_hours=24"]}
+//     - {id: summit, variant: builtin:vilnius-decisions, cost: 750}   # a Blue variant's units
 //
 // A cell (plan, option) is the plan's scenario (its variant, or `scenario`, resolved, with its
 // overrides), then Blue's posture applied as the planner does (posture_yaml), then the
+// option's variant merged as `extends:` merges (its own `extends:` is not followed), then the
 // option's overrides. Every cell is run on the same seed and replication indices.
 #include <cstdint>
 #include <string>
@@ -46,8 +48,9 @@ struct RedPlan {
 struct BlueOption {
   std::string id, description;
   std::vector<bool> chosen;  // over PlansFile::candidates.candidates
+  std::string variant;       // resolved ref of a variant merged on top (its `extends` ignored)
   std::vector<std::string> set;
-  double cost = 0;  // sum of the chosen candidates' costs
+  double cost = 0;  // the chosen candidates' costs plus the option's own `cost:`
   SourceLocation where;
 };
 
@@ -75,8 +78,8 @@ class CellBuilder {
   explicit CellBuilder(const PlansFile& file);
   // The compiled scenario of plan `plan` against a posture (and extra Blue overrides).
   Scenario build(std::size_t plan, const std::vector<PostureCandidate>& candidates,
-                 const std::vector<bool>& chosen,
-                 const std::vector<std::string>& blue_set = {}) const;
+                 const std::vector<bool>& chosen, const std::vector<std::string>& blue_set = {},
+                 const std::string& blue_variant = "") const;
   Scenario build_cell(std::size_t plan, std::size_t option) const;
 
  private:
