@@ -18,13 +18,14 @@
 #include "flank/core/error.hpp"
 #include "flank/game/estimate.hpp"
 #include "flank/mc/runner.hpp"
+#include "flank/store/store.hpp"
 
 namespace {
 
 using Json = nlohmann::ordered_json;
 
 struct GameCliOptions {
-  std::string plans, json_file, payoff, red;
+  std::string plans, json_file, payoff, red, store;
   std::uint64_t replications = 0, first_batch = 0, bootstrap = 0, seed = 0;
   bool n_set = false, first_set = false, boot_set = false, seed_set = false;
   int threads = 0;
@@ -46,6 +47,48 @@ std::string interval(const flank::game::CellEstimate& c, bool probability) {
 
 Json cell_json(const flank::game::CellEstimate& c) {
   return Json{{"mean", c.mean}, {"lo", c.lo}, {"hi", c.hi}, {"n", c.n}};
+}
+
+// The game as one study of kind "game": a point per cell (plan × option, row-major) with the
+// payoff as its metric, and the whole game JSON as the study's results, so `flank results`
+// exports it. Not resumable: a game is recomputed from its seed.
+void store_game(const std::string& path, const flank::analysis::PlansFile& file,
+                const flank::game::EstimateOptions& eo, const flank::game::GameEstimate& g,
+                const Json& game, bool quiet) {
+  using namespace flank;
+  store::Store db(path);
+  store::Study s;
+  s.name = file.name;
+  s.kind = "game";
+  s.design_yaml = file.text;
+  s.scenario = file.scenario;
+  s.scenario_hash = "";
+  s.seed = eo.seed;
+  s.replications = eo.replications;
+  s.chunk = 0;
+  s.outputs = Json::array({file.payoff.name}).dump();
+  std::vector<store::Point> points;
+  for (std::size_t i = 0; i < g.plans; ++i)
+    for (std::size_t j = 0; j < g.options; ++j) {
+      Json overrides = Json::array();
+      for (const auto& o : file.plans[i].set) overrides.push_back(o);
+      for (const auto& o : file.options[j].set) overrides.push_back(o);
+      points.push_back({static_cast<std::int64_t>(i * g.options + j),
+                        file.plans[i].variant.empty() ? file.scenario : file.plans[i].variant,
+                        "cell:" + file.plans[i].id + "×" + file.options[j].id, overrides.dump(),
+                        Json::array({i, j}).dump(), "pending"});
+    }
+  const auto id = db.create_study(s, points);
+  for (std::size_t c = 0; c < g.cells.size(); ++c) {
+    const auto& cell = g.cells[c];
+    db.put_result(id, static_cast<std::int64_t>(c),
+                  {cell.n, "{}", "{}", {{file.payoff.name, cell.mean, cell.lo, cell.hi, cell.n}}});
+  }
+  db.set_study_extra(id, game.dump());
+  db.set_study_status(id, "done");
+  if (!quiet)
+    std::fprintf(stderr, "flank game: stored as study %lld in %s\n", static_cast<long long>(id),
+                 path.c_str());
 }
 
 int run(GameCliOptions opt) {
@@ -182,6 +225,7 @@ int run(GameCliOptions opt) {
   for (std::size_t c = 0; c < O; ++c) blue[file.options[c].id] = g.mixed.col[c];
   j["equilibrium"] = {{"value", g.mixed.value},   {"lo", g.value_lo}, {"hi", g.value_hi},
                       {"bootstrap", g.bootstrap}, {"red", red},       {"blue", blue}};
+  if (!opt.store.empty()) store_game(opt.store, file, eo, g, j, opt.quiet);
   if (!opt.json_file.empty() && opt.json_file != "-")
     write_file_atomically(opt.json_file, j.dump(2) + "\n");
   if (opt.json_file == "-") {
@@ -265,6 +309,7 @@ flank::cli::Register reg{
        cmd->add_option("--payoff", opt->payoff, "Payoff metric (default: the file's)");
        cmd->add_option("--red", opt->red, "max or min: what Red wants of the payoff");
        cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)");
+       cmd->add_option("--store", opt->store, "Also record the game in this results store");
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
        return [opt, n, first, boot, seed] {

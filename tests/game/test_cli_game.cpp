@@ -94,6 +94,18 @@ TEST_F(GameCli, OnePlanIsTheSweep) {
   EXPECT_EQ(cell["lo"].get<double>(), s["lo"].get<double>());
   EXPECT_EQ(cell["hi"].get<double>(), s["hi"].get<double>());
   EXPECT_EQ(g["equilibrium"]["value"].get<double>(), s["value"].get<double>());
+
+  // Stored, the game exports through `flank results` with the same numbers.
+  const auto games = (dir_ / "g.db").string();
+  ASSERT_EQ(
+      sh("game --plans " + plans + " -n 40 --seed 5 --bootstrap 0 -q --store " + games).status, 0);
+  const Result back = sh("results --store " + games + " --study 1 --json -");
+  ASSERT_EQ(back.status, 0);
+  const auto e = nlohmann::json::parse(back.out);
+  EXPECT_EQ(e["study"]["kind"], "game");
+  EXPECT_EQ(e["points"][0]["metrics"]["p:vilnius:day7"]["value"].get<double>(),
+            s["value"].get<double>());
+  EXPECT_EQ(e["results"]["equilibrium"]["value"].get<double>(), s["value"].get<double>());
 }
 
 TEST_F(GameCli, ThreadCountChangesNothing) {
