@@ -18,6 +18,7 @@
 #include "flank/core/error.hpp"
 #include "flank/game/estimate.hpp"
 #include "flank/mc/runner.hpp"
+#include "flank/scenario/loader.hpp"
 #include "flank/store/store.hpp"
 
 namespace {
@@ -58,11 +59,11 @@ void store_game(const std::string& path, const flank::analysis::PlansFile& file,
   using namespace flank;
   store::Store db(path);
   store::Study s;
-  s.name = file.name;
+  s.name = file.name + " (" + file.payoff.name + ")";  // one study per payoff in findings
   s.kind = "game";
   s.design_yaml = file.text;
   s.scenario = file.scenario;
-  s.scenario_hash = "";
+  s.scenario_hash = fmt::format("{:016x}", load_scenario(file.scenario).hash);
   s.seed = eo.seed;
   s.replications = eo.replications;
   s.chunk = 0;

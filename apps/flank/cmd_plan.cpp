@@ -155,7 +155,7 @@ int run(const PlanCliOptions& opt) {
   if (!opt.store.empty()) {
     store::Store db(opt.store);
     store::Study s;
-    s.name = file.name;
+    s.name = opt.adversary.empty() ? file.name : file.name + " vs " + adversary.study;
     s.kind = "plan";
     s.design_yaml = file.text;
     s.scenario = file.scenario;

@@ -231,6 +231,11 @@ void render_plan(std::string& md, const store::Study& s) {
       extra.value("target", ""),
       extra["budget"].is_null() ? "none" : fmt::format("{:g}", extra["budget"].get<double>()),
       extra.value("method", ""), extra.value("replications_run", 0));
+  if (extra.contains("adversary") && extra["adversary"].is_string())
+    md += fmt::format(
+        "Against Red's best response: each posture's risk is that of the plan of `{}` that "
+        "does best against it (`flank plan --adversary`).\n\n",
+        extra["adversary"].get<std::string>());
   const auto posture = [](const Json& p) {
     std::string ids;
     for (const auto& id : p["chosen"]) ids += (ids.empty() ? "" : " + ") + id.get<std::string>();
@@ -262,6 +267,72 @@ void render_plan(std::string& md, const store::Study& s) {
                       c["start"].get<std::string>(), c["cost"].get<double>());
 }
 
+// A `flank game` study: the matrix with best responses marked, each option's worst case and
+// Red's best response, the minimax option and the equilibrium with its bootstrap interval.
+void render_game(std::string& md, const store::Study& s) {
+  const Json g = Json::parse(s.extra);
+  const std::string metric = g.value("payoff", "");
+  const bool prob = is_probability(metric);
+  const auto cell = [&](const Json& c) {
+    return prob ? fmt::format("{:.1f} % [{:.1f}, {:.1f}]", 100 * c["mean"].get<double>(),
+                              100 * c["lo"].get<double>(), 100 * c["hi"].get<double>())
+                : fmt::format("{:.4g} [{:.4g}, {:.4g}]", c["mean"].get<double>(),
+                              c["lo"].get<double>(), c["hi"].get<double>());
+  };
+  const auto list = [](const Json& a) {
+    std::string out;
+    for (const auto& x : a) out += (out.empty() ? "" : ", ") + x.get<std::string>();
+    return out;
+  };
+  md += fmt::format(
+      "Payoff `{}` ({}), Red wants it {}. {} replications run of {} for the full grid "
+      "({} saved by racing out plans beaten everywhere after {} replications; marked *). "
+      "Rows: Red's plans; columns: Blue's options; **bold**: Red's best response.\n\n",
+      metric, describe(metric), g.value("red", "max") == "max" ? "high" : "low",
+      g.value("replications_run", 0), g.value("replications_full", 0),
+      g.value("replications_saved", 0), g.value("first_batch", 0));
+  md += "| plan |";
+  std::string rule = "|---|";
+  for (const auto& o : g["options"]) md += " " + o["id"].get<std::string>() + " |", rule += "---|";
+  md += "\n" + rule + "\n";
+  for (const auto& p : g["plans"]) {
+    md += "| " + p["id"].get<std::string>() + (p.value("dropped", false) ? "*" : "") + " |";
+    for (std::size_t j = 0; j < p["cells"].size(); ++j) {
+      const auto& br = g["options"][j]["best_responses"];
+      const bool best =
+          br.size() < g["plans"].size() && std::find(br.begin(), br.end(), p["id"]) != br.end();
+      md += " " + (best ? "**" + cell(p["cells"][j]) + "**" : cell(p["cells"][j])) + " |";
+    }
+    md += "\n";
+  }
+  md += "\n| Blue option | cost | worst case | Red's best response |\n|---|---|---|---|\n";
+  for (const auto& o : g["options"])
+    md +=
+        fmt::format("| {} | {:g} | {} | {} |\n", o["id"].get<std::string>(),
+                    o["cost"].get<double>(), cell(o["worst_case"]),
+                    o["best_responses"].size() == g["plans"].size() ? std::string("(all plans tie)")
+                                                                    : list(o["best_responses"]));
+  const auto& e = g["equilibrium"];
+  const auto mix = [](const Json& m) {
+    std::string out;
+    for (const auto& [k, v] : m.items())
+      if (v.get<double>() > 1e-9)
+        out += fmt::format("{}{} {:.2f}", out.empty() ? "" : ", ", k, v.get<double>());
+    return out;
+  };
+  md += fmt::format(
+      "\n**Blue's minimax option:** {}. **Mixed equilibrium:** value {}, bootstrap 95 % "
+      "[{}, {}] ({} resamples); Red mixes {}; Blue mixes {}.\n",
+      list(g["minimax_options"]),
+      prob ? fmt::format("{:.1f} %", 100 * e["value"].get<double>())
+           : fmt::format("{:.4g}", e["value"].get<double>()),
+      prob ? fmt::format("{:.1f}", 100 * e["lo"].get<double>())
+           : fmt::format("{:.4g}", e["lo"].get<double>()),
+      prob ? fmt::format("{:.1f}", 100 * e["hi"].get<double>())
+           : fmt::format("{:.4g}", e["hi"].get<double>()),
+      e.value("bootstrap", 0), mix(e["red"]), mix(e["blue"]));
+}
+
 }  // namespace
 
 std::string findings_markdown(store::Store& db, const std::string& store_label) {
@@ -288,6 +359,10 @@ std::string findings_markdown(store::Store& db, const std::string& store_label) 
     study_header(md, s);
     if (s.kind == "plan") {
       render_plan(md, s);
+      continue;
+    }
+    if (s.kind == "game") {
+      render_game(md, s);
       continue;
     }
     const auto outputs = Json::parse(s.outputs).get<std::vector<std::string>>();
