@@ -106,6 +106,15 @@ TEST_F(GameCli, OnePlanIsTheSweep) {
   EXPECT_EQ(e["points"][0]["metrics"]["p:vilnius:day7"]["value"].get<double>(),
             s["value"].get<double>());
   EXPECT_EQ(e["results"]["equilibrium"]["value"].get<double>(), s["value"].get<double>());
+
+  // `flank findings` renders the game study.
+  const auto md = (dir_ / "f.md").string();
+  ASSERT_EQ(sh("findings --store " + games + " -o " + md).status, 0);
+  std::ifstream in(md);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("## t (p:vilnius:day7)"), std::string::npos) << text;
+  EXPECT_NE(text.find("**Mixed equilibrium:**"), std::string::npos) << text;
+  EXPECT_NE(text.find("| base |"), std::string::npos) << text;
 }
 
 TEST_F(GameCli, ThreadCountChangesNothing) {
