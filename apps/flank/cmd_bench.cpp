@@ -102,8 +102,9 @@ flank::cli::Register reg{
        auto* cmd = app.add_subcommand(
            "bench", "Fixed workload: replications/s and a signature of all outcomes");
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all cores)");
-       cmd->add_option("--replications,-n", opt->replications, "Replications (default 2000)");
-       cmd->add_option("--seed", opt->seed, "Seed (default 1)");
+       cmd->add_option("--replications,-n", opt->replications, "Replications (default 2000)")
+           ->check(flank::cli::replications_check());
+       cmd->add_option("--seed", opt->seed, "Seed (default 1)")->check(flank::cli::seed_check());
        cmd->add_option("--scenario", opt->scenario, "Scenario (default: the built-in one)");
        cmd->add_option("--signature-file", opt->signature_file,
                        "Recorded signatures (default bench/signature.txt)");

@@ -53,6 +53,28 @@ int run(const Options& o) {
   const auto series = flank::history::read_daily_series(table, o.phase_column);
   std::vector<KernelFit> fits;
   for (LawKind k : kinds) fits.push_back(flank::combat::fit_kernel(series, k));
+  // Finite extremes (1e308) made every coefficient -nan and constant columns made ± nan
+  // standard errors, yet a "best" model was printed with exit 0: refuse such data instead.
+  for (const auto& f : fits) {
+    std::string bad;
+    if (!std::isfinite(f.aic) || !std::isfinite(f.log_likelihood)) bad = "likelihood";
+    for (int s = 0; s < 2 && bad.empty(); ++s)
+      for (const auto* e : {&f.side[s].coefficient, &f.side[s].own_exponent,
+                            &f.side[s].enemy_exponent, &f.side[s].phase_factor}) {
+        if ((e == &f.side[s].phase_factor && !f.side[s].has_phase) || !bad.empty()) continue;
+        if (!std::isfinite(e->value))
+          bad = "estimate";
+        else if (!e->fixed && !std::isfinite(e->se))
+          bad = "standard error";
+      }
+    if (!bad.empty())
+      throw flank::InputError(flank::Diagnostic{
+          {o.file, 0, 0},
+          "",
+          std::string("the ") + std::string(flank::combat::to_string(f.kind)) + " law's " + bad +
+              " is not a finite number: the series cannot be fitted (values too extreme, "
+              "or columns that do not vary)"});
+  }
   std::size_t best = 0;
   for (std::size_t i = 1; i < fits.size(); ++i)
     if (fits[i].aic < fits[best].aic) best = i;

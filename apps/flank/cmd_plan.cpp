@@ -224,10 +224,13 @@ flank::cli::Register reg{
        cmd->add_option("--target", opt->target,
                        "Risk target, e.g. 'p:suwalki-corridor:day7<=0.10' (default: the file's)");
        auto* n = cmd->add_option("-n,--replications", opt->replications,
-                                 "First batch of replications per posture (default: the file's)");
+                                 "First batch of replications per posture (default: the file's)")
+                     ->check(flank::cli::replications_check());
        auto* max = cmd->add_option("--max-replications", opt->max_replications,
-                                   "Cap on replications per posture (default: the file's)");
-       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)");
+                                   "Cap on replications per posture (default: the file's)")
+                       ->check(flank::cli::replications_check());
+       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)")
+                        ->check(flank::cli::seed_check());
        cmd->add_option("--exact-limit", opt->exact_limit,
                        "Enumerate all postures up to this many candidates (default 12)");
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");

@@ -137,9 +137,12 @@ flank::cli::Register reg{
        cmd->add_option("--scenario", o->scenario_for_json,
                        "Scenario RUN.json came from, when not the built-in of its id");
        cmd->add_option("-n,--replications", o->replications, "Replications for --run")
+           ->check(flank::cli::replications_check())
            ->capture_default_str()
            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
-       cmd->add_option("--seed", o->seed, "Seed for --run")->capture_default_str();
+       cmd->add_option("--seed", o->seed, "Seed for --run")
+           ->check(flank::cli::seed_check())
+           ->capture_default_str();
        cmd->add_option("--set", o->overrides, "Override PATH=VALUE in the scenario (repeatable)");
        cmd->add_option("--rep", o->rep, "Replication shown in the map replay")
            ->capture_default_str();

@@ -125,8 +125,10 @@ flank::cli::Register reg{
        auto* cmd = app.add_subcommand("run", "Run Monte Carlo replications of a scenario");
        cmd->add_option("scenario", opt->scenario,
                        "Scenario file or builtin:<id> (default: the built-in eastern-flank-2023)");
-       cmd->add_option("-n,--replications", opt->replications, "Replications (default 1000)");
-       cmd->add_option("--seed", opt->seed, "Random seed (default 1)");
+       cmd->add_option("-n,--replications", opt->replications, "Replications (default 1000)")
+           ->check(flank::cli::replications_check());
+       cmd->add_option("--seed", opt->seed, "Random seed (default 1)")
+           ->check(flank::cli::seed_check());
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all cores)");
        cmd->add_option("--set", opt->overrides,
                        "Override a scenario value: PATH=VALUE (repeatable)");

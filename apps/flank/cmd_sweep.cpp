@@ -244,10 +244,13 @@ flank::cli::Register reg{
        cmd->add_option("--store", opt->store, "SQLite results store (created if absent)")
            ->required();
        auto* n = cmd->add_option("-n,--replications", opt->replications,
-                                 "Replications per point (default: the design's, else 1000)");
-       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the design's)");
+                                 "Replications per point (default: the design's, else 1000)")
+                     ->check(flank::cli::replications_check());
+       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the design's)")
+                        ->check(flank::cli::seed_check());
        auto* chunk = cmd->add_option("--chunk", opt->chunk,
-                                     "Replications per stored chunk (default: the design's)");
+                                     "Replications per stored chunk (default: the design's)")
+                         ->check(flank::cli::replications_check());
        cmd->add_flag("--resume", opt->resume,
                      "Continue the newest study of this design, seed and -n in the store");
        cmd->add_flag("--mpi", opt->mpi, "Spread the work over MPI ranks (mpirun/srun)");

@@ -167,6 +167,20 @@ int run(const Options& o) {
   const auto battles =
       flank::history::read_battles(table, format == "cdb90" ? flank::history::BattleFormat::Cdb90
                                                             : flank::history::BattleFormat::Flank);
+  // Scores and cross-validation need two battles at least (0 or 1 crashed with SIGSEGV), and
+  // each fold needs one.
+  if (battles.size() < 2)
+    throw flank::InputError(
+        flank::Diagnostic{{o.file, 0, 0},
+                          "",
+                          "the table has " + std::to_string(battles.size()) +
+                              " usable battle(s); validation needs at least 2"});
+  if (static_cast<std::size_t>(o.folds) > battles.size())
+    throw flank::InputError(flank::Diagnostic{{o.file, 0, 0},
+                                              "--folds",
+                                              std::to_string(o.folds) + " folds for " +
+                                                  std::to_string(battles.size()) +
+                                                  " battles; at most one fold per battle"});
   const auto& shipped = flank::combat::shipped_calibration();
   auto options = flank::combat::options_from(shipped);
   if (!o.factors.empty()) {
@@ -498,8 +512,12 @@ flank::cli::Register reg{
        battles->add_flag("--refit", o->refit,
                          "K-fold cross-validated fresh fit on this file instead of the shipped "
                          "calibration");
-       battles->add_option("--folds", o->folds, "cross-validation folds")->capture_default_str();
-       battles->add_option("--seed", o->seed, "seed of the fold assignment")->capture_default_str();
+       battles->add_option("--folds", o->folds, "cross-validation folds")
+           ->check(flank::cli::count_check(2, flank::kMaxFolds))
+           ->capture_default_str();
+       battles->add_option("--seed", o->seed, "seed of the fold assignment")
+           ->check(flank::cli::seed_check())
+           ->capture_default_str();
        battles->add_option("--factors", o->factors,
                            "CDB90 CEV factors for --refit, comma-separated (default: the "
                            "shipped calibration's)");
@@ -516,8 +534,11 @@ flank::cli::Register reg{
        campaigns->add_option("manifest", c->manifests,
                              "case manifests (default: scenarios/history/*.cases.yaml)");
        campaigns->add_option("-n,--replications", c->settings.replications, "replications per case")
+           ->check(flank::cli::replications_check())
            ->capture_default_str();
-       campaigns->add_option("--seed", c->settings.seed, "random seed")->capture_default_str();
+       campaigns->add_option("--seed", c->settings.seed, "random seed")
+           ->check(flank::cli::seed_check())
+           ->capture_default_str();
        campaigns->add_option("--threads", c->settings.threads, "worker threads (0 = all cores)");
        campaigns->add_option("--set", c->settings.overrides,
                              "override in every case scenario: PATH=VALUE (repeatable)");

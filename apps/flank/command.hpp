@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "flank/core/parse.hpp"
+
 namespace flank::cli {
 
 struct Command {
@@ -25,5 +27,22 @@ struct Register {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;   // the job failed (I/O, internal error)
 inline constexpr int kExitBadInput = 2;  // the user's input was wrong (flank::InputError)
+
+// A CLI11 check for counts (-n, --seed, --folds, ...): digits only, within [lo, hi], so
+// "-1" and 18446744073709551615 are refused with exit status 2 instead of wrapping.
+inline CLI::Validator count_check(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) {
+        std::uint64_t v = 0;
+        return check_count_text(s, lo, hi, v);
+      },
+      "COUNT");
+}
+inline CLI::Validator replications_check() {
+  return count_check(1, kMaxReplications);
+}
+inline CLI::Validator seed_check() {
+  return count_check(0, kMaxSeed);
+}
 
 }  // namespace flank::cli

@@ -68,6 +68,13 @@ mutate('throughput-negative', 'throughput: 2, length_km: 30', 'throughput: -2, l
 mutate('distribution-min-above-max', '{dist: uniform, min: 24, max: 72}', '{dist: uniform, min: 72, max: 24}', '{dist: uniform, min: 72', 'max')
 mutate('distribution-unknown-kind', '{dist: normal, mean: 4000, sd: 500}', '{dist: gaussian, mean: 4000, sd: 500}', 'dist: gaussian', 'gaussian')
 mutate('distribution-negative-sd', '{dist: normal, mean: 4000, sd: 500}', '{dist: normal, mean: 4000, sd: -500}', 'dist: normal, mean: 4000, sd: -500', 'sd')
+# Finite but extreme (issue 13): each passed `scenario check`, then made NaN in the engine and
+# crashed the summary fold. Bounds per field: docs/scenario-format.md "Limits".
+mutate('extreme-score', '{id: tank, score: 1.0,', '{id: tank, score: 1.7e308,', 'score: 1.7e308', 'must be within')
+mutate('extreme-lognormal-sigma', 'median: 72, sigma: 0.5', 'median: 72, sigma: 1000', 'sigma: 1000', 'must be within ±5')
+mutate('extreme-personnel', 'personnel: 2000', 'personnel: 1e300', 'personnel: 1e300', 'must be within ±1e+06')
+mutate('extreme-normal-sd', '{dist: normal, mean: 4000, sd: 500}', '{dist: normal, mean: 4000, sd: 1e300}', 'sd: 1e300', 'must be within')
+mutate('extreme-noise-sigma', 'noise_sigma: 0.3', 'noise_sigma: 1e200', 'noise_sigma: 1e200', 'must be within')
 mutate('bad-date', 'start: 2023-07-15T00:00:00Z', 'start: 2023-13-45T99:00:00Z', 'start: 2023-13', 'start')
 # --- references and structure
 mutate('unknown-start-region', 'start: bravo', 'start: nowhere', 'start: nowhere', "nowhere")

@@ -2,9 +2,12 @@
 // status 2 with a message naming the file, never a nonsense result or exit 1.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "../scenario/small_scenario.hpp"
 #include "subprocess.hpp"
 
 namespace flank {
@@ -56,6 +59,98 @@ TEST(CliInputs, MissingInputFilesAreBadInput) {
     EXPECT_EQ(r.exit_code, 2) << args[0] << "\n" << r.err;
     EXPECT_NE(r.err.find("missing."), std::string::npos) << args[0] << "\n" << r.err;
   }
+}
+
+// Issue 13's corpus of bad input to commands other than `scenario check`: each case must give
+// exit status 2 and a message holding the fragment (the file's name where there is a file).
+struct BadInput {
+  std::string label;
+  std::vector<std::string> args;  // "{dir}" is replaced by the case's scratch directory
+  std::string fragment;
+};
+
+std::vector<BadInput> bad_inputs() {
+  return {
+      {"replications 2^64-1",
+       {"run", "{dir}/small.yaml", "-n", "18446744073709551615"},
+       "100000000"},
+      {"replications 0", {"run", "{dir}/small.yaml", "-n", "0"}, "replications"},
+      {"negative seed", {"run", "{dir}/small.yaml", "-n", "10", "--seed", "-1"}, "seed"},
+      {"sweep replications 2^64-1",
+       {"sweep", "--design", "{dir}/design.yaml", "--store", "{dir}/s.db", "-n",
+        "18446744073709551615"},
+       "100000000"},
+      {"plan negative seed", {"plan", "{dir}/plan.yaml", "--seed", "-1"}, "seed"},
+      {"override extreme sigma",
+       {"run", "{dir}/small.yaml", "-n", "10", "--set", "parameters.noise_sigma=1e200"},
+       "must be within"},
+      {"override extreme personnel",
+       {"run", "{dir}/small.yaml", "-n", "10", "--set", "units[blue-1].personnel=1e300"},
+       "must be within"},
+      {"design points 2^32+1",
+       {"sweep", "--design", "{dir}/huge-design.yaml", "--store", "{dir}/s.db"},
+       "huge-design.yaml"},
+      {"validate battles, no battle",
+       {"validate", "battles", "{dir}/zero.csv", "--format", "cdb90"},
+       "zero.csv"},
+      {"validate battles, one battle",
+       {"validate", "battles", "{dir}/one.csv", "--format", "cdb90"},
+       "one.csv"},
+      {"folds above the data",
+       {"validate", "battles", "{dir}/few.csv", "--format", "cdb90", "--folds", "9"},
+       "few.csv"},
+      {"folds above the limit",
+       {"validate", "battles", "{dir}/few.csv", "--format", "cdb90", "--folds", "100000"},
+       "folds"},
+  };
+}
+
+void write_corpus_files(const TempDir& dir) {
+  std::ofstream(dir / "small.yaml") << test::kSmallScenario;
+  std::ofstream(dir / "design.yaml")
+      << "study: t\nscenario: " << (dir / "small.yaml").string()
+      << "\nfactors:\n  - {path: parameters.noise_sigma, levels: [0.1, 0.2]}\n"
+         "outputs: [p:corridor]\nreplications: 10\nseed: 1\n";
+  std::ofstream(dir / "huge-design.yaml")
+      << "study: t\nscenario: " << (dir / "small.yaml").string()
+      << "\ndesign: {kind: latin_hypercube, points: 4294967297}\n"
+         "factors:\n  - {path: parameters.noise_sigma, range: [0.1, 0.2]}\n"
+         "outputs: [p:corridor]\nreplications: 10\nseed: 1\n";
+  std::ofstream(dir / "plan.yaml") << "scenario: " << (dir / "small.yaml").string() << "\n";
+  std::ifstream table(std::filesystem::path(FLANK_SOURCE_DIR) /
+                      "data/history/cdb90/cdb90_battles_flat.csv");
+  std::string header, row;
+  std::getline(table, header);
+  std::ofstream zero(dir / "zero.csv"), one(dir / "one.csv"), few(dir / "few.csv");
+  zero << header << "\n";
+  one << header << "\n";
+  few << header << "\n";
+  for (int i = 0; i < 8 && std::getline(table, row); ++i) {
+    if (i == 0) one << row << "\n";
+    few << row << "\n";
+  }
+}
+
+TEST(CliInputs, CorpusOfBadInputGivesStatusTwoAndSaysWhat) {
+  int passed = 0;
+  const auto corpus = bad_inputs();
+  for (const BadInput& c : corpus) {
+    TempDir dir;
+    write_corpus_files(dir);
+    std::vector<std::string> args = c.args;
+    for (auto& a : args)
+      if (const auto at = a.find("{dir}"); at != std::string::npos)
+        a.replace(at, 5, dir.path().string());
+    const ProcessResult r = flank(dir, args);
+    EXPECT_EQ(r.signal, 0) << c.label << ": signal " << r.signal << "\n" << r.err;
+    EXPECT_EQ(r.exit_code, 2) << c.label << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.fragment), std::string::npos)
+        << c.label << ": expected '" << c.fragment << "' in:\n"
+        << r.err;
+    passed += r.exit_code == 2 && r.err.find(c.fragment) != std::string::npos;
+  }
+  std::printf("bad-input corpus: %d of %zu cases exit 2 with the expected message\n", passed,
+              corpus.size());
 }
 
 }  // namespace

@@ -41,11 +41,13 @@ class Parser {
     return true;
   }
 
-  bool count(const Node& n, const std::string& path, std::uint64_t lo, std::uint64_t& out) {
+  // Counts are bounded (flank/core/parse.hpp): `points: 4294967297` was cast to int and ran 1.
+  bool count(const Node& n, const std::string& path, std::uint64_t lo, std::uint64_t& out,
+             std::uint64_t hi = kMaxDesignPoints) {
     double v = 0;
     if (!number(n, path, v)) return false;
-    if (v < static_cast<double>(lo) || v != std::floor(v) || v > 1e12) {
-      error(n, path, fmt::format("expected a whole number ≥ {}", lo));
+    if (const std::string why = check_count_value(v, lo, hi); !why.empty()) {
+      error(n, path, why);
       return false;
     }
     out = static_cast<std::uint64_t>(v);
@@ -245,11 +247,11 @@ Design parse_design(std::string_view text, const std::string& file) {
         }
       }
     } else if (key == "replications") {
-      p.count(v, key, 1, d.replications);
+      p.count(v, key, 1, d.replications, kMaxReplications);
     } else if (key == "seed") {
-      p.count(v, key, 0, d.seed);
+      p.count(v, key, 0, d.seed, kMaxSeed);
     } else if (key == "chunk") {
-      p.count(v, key, 1, d.chunk);
+      p.count(v, key, 1, d.chunk, kMaxReplications);
     } else {
       p.error(v, key,
               "unknown key (expected study, name, description, scenario, design, factors, "
@@ -325,6 +327,26 @@ std::vector<DesignPoint> expand(const Design& d) {
     std::string role;
   };
   std::vector<Setting> settings;
+  // The number of points, checked before anything is expanded (a large full factorial grew
+  // until bad_alloc): with multiplication that cannot overflow past the limit.
+  std::uint64_t total = 1;
+  if (d.kind == DesignKind::FullFactorial) {
+    for (const Factor& f : d.factors) {
+      const std::uint64_t levels = f.has_range ? static_cast<std::uint64_t>(std::max(f.steps, 1))
+                                               : std::max<std::uint64_t>(f.levels.size(), 1);
+      total = total > kMaxDesignPoints / levels ? kMaxDesignPoints + 1 : total * levels;
+    }
+  } else if (d.kind == DesignKind::LatinHypercube) {
+    total = static_cast<std::uint64_t>(std::max(d.points, 0));
+  } else {
+    total = static_cast<std::uint64_t>(std::max(d.base_samples, 0)) * (k + 2);
+  }
+  if (k > 0 && total > kMaxDesignPoints)
+    throw InputError(Diagnostic{
+        {},
+        "design",
+        fmt::format("the design has more than {} points (the limit); use fewer levels or steps",
+                    kMaxDesignPoints)});
   if (k == 0) {
     settings.push_back({{}, "design"});
   } else if (d.kind == DesignKind::FullFactorial) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+
+#include "flank/core/error.hpp"
 
 namespace flank::mc {
 namespace {
@@ -26,8 +29,40 @@ double quantile(const Count* hist, int bins, std::uint64_t total, double q, doub
 
 }  // namespace
 
+void require_finite(const Outcome& o, const std::string& scenario_file) {
+  const char* bad = nullptr;
+  const auto check = [&](const char* name, double v) {
+    if (!bad && !std::isfinite(v)) bad = name;
+  };
+  for (double h : o.objective_hour) check("objective_hour", h);
+  check("decision_hour", o.decision_hour);
+  check("reinforcements_hour", o.reinforcements_hour);
+  for (const auto& side : o.territory)
+    for (double t : side) check("territory", t);
+  for (int s = 0; s < kSides; ++s) {
+    check("personnel_lost", o.personnel_lost[s]);
+    check("power_lost_fraction", o.power_lost_fraction[s]);
+    check("personnel_isolated", o.operations.personnel_isolated[s]);
+    check("personnel_captured", o.operations.personnel_captured[s]);
+    check("pockets", o.operations.pockets[s]);
+  }
+  for (double x : o.losses_by_category) check("losses_by_category", x);
+  for (double h : o.escalation_hour) check("escalation_hour", h);
+  check("regions_bypassed", o.operations.regions_bypassed);
+  for (double e : o.operations.engagements) check("engagements", e);
+  if (!bad) return;
+  throw InputError(Diagnostic{
+      {scenario_file, 0, 0},
+      "replication " + std::to_string(o.replication),
+      std::string("the outcome's ") + bad +
+          " is not a finite number (NaN or infinite): the scenario's numbers are too extreme "
+          "for the model's arithmetic"});
+}
+
 SummaryFold::SummaryFold(const Scenario& scenario)
-    : steps_(scenario.steps()), step_hours_(scenario.params.step_hours) {
+    : scenario_file_(scenario.source_file),
+      steps_(scenario.steps()),
+      step_hours_(scenario.params.step_hours) {
   const std::size_t O = scenario.objectives.size();
   for (const auto& u : scenario.units) personnel_bin_[u.side] += u.personnel.mean();
   for (auto& b : personnel_bin_) b /= kPersonnelBinsPerTotal;
@@ -71,6 +106,7 @@ void accumulate(Operations& a, const Operations& b, double scale = 1) {
 }  // namespace
 
 void SummaryFold::add(const Outcome& o) {
+  require_finite(o, scenario_file_);
   ++n_;
   for (std::size_t i = 0; i < held_.size() && i < o.held_at_end.size(); ++i)
     held_[i] += o.held_at_end[i];

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "flank/campaign/outcome.hpp"
@@ -34,6 +35,7 @@ class SummaryFold {
   Summary summary(const Scenario& scenario) const;
 
  private:
+  std::string scenario_file_;  // names the file in a non-finite outcome's error
   int steps_;
   double step_hours_;
   std::array<double, kSides> personnel_bin_{};
@@ -49,6 +51,11 @@ class SummaryFold {
   double decision_hour_ = 0;
   Operations operations_{};  // sums
 };
+
+// Throws InputError naming the replication and the field when any number of `o` is NaN or
+// infinite: folding one would cast NaN to a histogram index (it wrote out of bounds) or print
+// null in the JSON. The loader's bounds keep the engine finite; this is the second wall.
+void require_finite(const Outcome& o, const std::string& scenario_file);
 
 // The summary of replications [0, outcomes.size()) given in order, folded exactly as mc::run
 // folds them, so it equals `flank run -n outcomes.size()` for the same scenario and seed.

@@ -3,7 +3,9 @@
 // document nodes with diagnostics (Checker, Fields), reading files and `extends:` chains, and the
 // Compiler that validates a resolved document and builds the Scenario. Not a public API.
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <string_view>
@@ -57,6 +59,9 @@ std::string join_path(const std::string& path, std::string_view key);
 
 enum class Range { Any, NonNegative, Positive, Probability };
 
+// Any scenario number is within ±kMaxMagnitude, tighter for some fields (max_magnitude).
+constexpr double kMaxMagnitude = 1e9;
+double max_magnitude(std::string_view path);
 const char* range_text(Range r);
 bool in_range(double v, Range r);
 
@@ -88,6 +93,14 @@ class Checker {
     }
     if (ec != std::errc() || end != text.data() + text.size()) {
       error(n, path, "expected a number, got " + describe(n));
+      return false;
+    }
+    if (const double bound = max_magnitude(path); std::abs(v) > bound) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", bound);
+      error(n, path,
+            std::string("must be within ±") + text + " (no meaningful value is larger), got " +
+                n.scalar);
       return false;
     }
     if (!in_range(v, range)) {

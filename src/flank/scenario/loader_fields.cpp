@@ -70,6 +70,36 @@ std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
+// Bounds on magnitude, so that no finite number can overflow the engine's arithmetic (a score
+// of 1.7e308 or a lognormal sigma of 1000 gave inf, then NaN). The field is the key's last name
+// or, for a distribution's parameter (units[x].personnel.sd), its parent's; the tighter bound
+// wins. Table in docs/scenario-format.md "Limits".
+struct Bound {
+  std::string_view key;
+  double max;
+};
+constexpr Bound kBounds[] = {
+    {"personnel", 1e6}, {"score", 1e6},     {"personnel_score", 1e6},
+    {"sigma", 5},       {"noise_sigma", 5}, {"endurance_sigma", 5},
+};
+
+double max_magnitude(std::string_view path) {
+  const auto last_key = [](std::string_view p) {
+    if (const std::size_t dot = p.rfind('.'); dot != std::string_view::npos) p = p.substr(dot + 1);
+    if (const std::size_t bracket = p.find('['); bracket != std::string_view::npos)
+      p = p.substr(0, bracket);
+    return p;
+  };
+  const std::string_view key = last_key(path);
+  std::string_view parent;
+  if (const std::size_t dot = path.rfind('.'); dot != std::string_view::npos)
+    parent = last_key(path.substr(0, dot));
+  double bound = kMaxMagnitude;
+  for (const Bound& b : kBounds)
+    if (b.key == key || b.key == parent) bound = std::min(bound, b.max);
+  return bound;
+}
+
 const char* range_text(Range r) {
   switch (r) {
     case Range::Any:
