@@ -3,6 +3,7 @@
 // compares the signature with the one recorded in bench/signature.txt: a commit that changes
 // the model's behaviour records the new signature on purpose (`--record`).
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "command.hpp"
 #include "flank/core/atomic_file.hpp"
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/error.hpp"
 #include "flank/mc/runner.hpp"
 #include "flank/report/report.hpp"
@@ -33,7 +35,11 @@ std::string workload_key(const std::string& scenario_id, const BenchOptions& opt
 }
 
 std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
+  // A missing signature file is an empty record; anything else follows the bounded rules.
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {};
+  std::istringstream in(
+      flank::read_bounded_file(path, flank::kMaxInputFileBytes, "signature file"));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;

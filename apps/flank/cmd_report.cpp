@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/error.hpp"
 #include "flank/report/html_report.hpp"
 #include "flank/scenario/loader.hpp"
@@ -39,11 +40,7 @@ std::string scenario_ref(const std::string& s) {
 }
 
 json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw flank::InputError(flank::Diagnostic{{path, 0, 0}, "", "cannot read the file"});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = flank::read_bounded_file(path, flank::kMaxInputFileBytes);
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {

@@ -1,6 +1,7 @@
 // Bad input to the commands other than `scenario check` (tests/malformed covers that): exit
 // status 2 with a message naming the file, never a nonsense result or exit 1.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -102,6 +103,18 @@ std::vector<BadInput> bad_inputs() {
       {"folds above the limit",
        {"validate", "battles", "{dir}/few.csv", "--format", "cdb90", "--folds", "100000"},
        "folds"},
+      {"fit on 1e308", {"fit", "{dir}/extreme.csv"}, "extreme.csv"},
+      {"fit on constant data", {"fit", "{dir}/constant.csv"}, "constant.csv"},
+      {"fit on a FIFO", {"fit", "{dir}/fifo.csv"}, "not a regular file"},
+      {"fit on /dev/zero", {"fit", "/dev/zero"}, "/dev/zero"},
+      {"validate battles on a FIFO", {"validate", "battles", "{dir}/fifo.csv"}, "fifo.csv"},
+      {"design file is a FIFO",
+       {"sweep", "--design", "{dir}/fifo.csv", "--store", "{dir}/s.db"},
+       "fifo.csv"},
+      {"design file is /dev/zero",
+       {"sweep", "--design", "/dev/zero", "--store", "{dir}/s.db"},
+       "/dev/zero"},
+      {"report from /dev/zero", {"report", "/dev/zero", "-o", "{dir}/r.html"}, "/dev/zero"},
   };
 }
 
@@ -117,6 +130,14 @@ void write_corpus_files(const TempDir& dir) {
          "factors:\n  - {path: parameters.noise_sigma, range: [0.1, 0.2]}\n"
          "outputs: [p:corridor]\nreplications: 10\nseed: 1\n";
   std::ofstream(dir / "plan.yaml") << "scenario: " << (dir / "small.yaml").string() << "\n";
+  std::ofstream(dir / "extreme.csv") << "day,forces_a,casualties_a,forces_b,casualties_b\n"
+                                     << "1,1e308,1e307,1e308,1e307\n2,1e308,1e307,1e308,1e306\n"
+                                     << "3,1e308,1e306,1e308,1e307\n4,1e308,1e307,1e308,1e307\n";
+  std::ofstream(dir / "constant.csv") << "day,forces_a,casualties_a,forces_b,casualties_b\n"
+                                      << "1,1000,10,900,5\n2,1000,10,900,5\n"
+                                      << "3,1000,10,900,5\n4,1000,10,900,5\n";
+  // A FIFO nobody writes to: a reader that opens it without care blocks forever.
+  EXPECT_EQ(::mkfifo((dir / "fifo.csv").c_str(), 0600), 0);
   std::ifstream table(std::filesystem::path(FLANK_SOURCE_DIR) /
                       "data/history/cdb90/cdb90_battles_flat.csv");
   std::string header, row;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "flank/analysis/sensitivity.hpp"
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/embedded.hpp"
 #include "flank/core/parse.hpp"
 #include "flank/core/rng.hpp"
@@ -312,11 +313,7 @@ Design load_design(const std::string& ref) {
     if (!data) throw InputError(Diagnostic{{ref, 0, 0}, "", "no built-in design " + path});
     return parse_design(*data, ref);
   }
-  std::ifstream in(ref, std::ios::binary);
-  if (!in) throw InputError(Diagnostic{{ref, 0, 0}, "", "cannot read the design file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_design(text.str(), ref);
+  return parse_design(read_bounded_file(ref, kMaxInputFileBytes, "the design file"), ref);
 }
 
 std::vector<DesignPoint> expand(const Design& d) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/error.hpp"
 #include "flank/core/parse.hpp"
 
@@ -165,11 +166,7 @@ PostureFile parse_postures(std::string_view text, const std::string& file) {
 }
 
 PostureFile load_postures(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(Diagnostic{{path, 0, 0}, "", "cannot read the candidates file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_postures(text.str(), path);
+  return parse_postures(read_bounded_file(path, kMaxInputFileBytes, "the candidates file"), path);
 }
 
 std::string posture_yaml(const Node& base, const std::vector<PostureCandidate>& candidates,

@@ -2,9 +2,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/embedded.hpp"
 
 namespace flank::history {
@@ -101,15 +103,14 @@ CsvTable CsvTable::load(const std::string& path) {
     if (!data) throw InputError(Diagnostic{{path, 0, 0}, "", "no such built-in file"});
     return parse(*data, path);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    // Files shipped in data/ are embedded, so the documented paths work from any folder.
+  std::error_code ec;
+  // Files shipped in data/ are embedded, so the documented paths work from any folder.
+  if (!std::filesystem::exists(path, ec))
     if (const auto data = embedded_file(path)) return parse(*data, std::string(kBuiltIn) + path);
-    throw InputError(Diagnostic{{path, 0, 0}, "", "cannot open file"});
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  std::string text = read_bounded_file(path, kMaxTableFileBytes, "cannot load the table");
+  // A UTF-8 byte order mark (spreadsheet exports) is not part of the first column's name.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  return parse(text, path);
 }
 
 int CsvTable::column(std::string_view name) const {
