@@ -30,6 +30,7 @@ struct Options {
   std::string format;  // cdb90, flank, or empty for auto-detection
   bool refit = false;
   int folds = 10;
+  bool folds_set = false;  // given on the command line (the default 10 may exceed a small table)
   std::uint64_t seed = 1;
   bool json = false;
   bool markdown = false;
@@ -175,7 +176,7 @@ int run(const Options& o) {
                           "",
                           "the table has " + std::to_string(battles.size()) +
                               " usable battle(s); validation needs at least 2"});
-  if (static_cast<std::size_t>(o.folds) > battles.size())
+  if (o.folds_set && static_cast<std::size_t>(o.folds) > battles.size())
     throw flank::InputError(flank::Diagnostic{{o.file, 0, 0},
                                               "--folds",
                                               std::to_string(o.folds) + " folds for " +
@@ -514,6 +515,7 @@ flank::cli::Register reg{
                          "calibration");
        battles->add_option("--folds", o->folds, "cross-validation folds")
            ->check(flank::cli::count_check(2, flank::kMaxFolds))
+           ->each([o](const std::string&) { o->folds_set = true; })
            ->capture_default_str();
        battles->add_option("--seed", o->seed, "seed of the fold assignment")
            ->check(flank::cli::seed_check())
