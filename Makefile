@@ -3,7 +3,9 @@ BUILD ?= build/release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup build run test format check-format clean
+PREFIX ?= $(HOME)/.local
+
+.PHONY: setup build run test install format check-format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +21,11 @@ run: build
 
 test:
 	@bash scripts/test.sh
+
+# The CLI to $(PREFIX)/bin and the Python module to $(PREFIX)/lib/python3.X/site-packages:
+# with the default ~/.local, both are where Debian's shell and /usr/bin/python3 look.
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

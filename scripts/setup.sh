@@ -4,7 +4,9 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config clang clang-format libclang-rt-14-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libtbb-dev librandom123-dev libgeographiclib-dev
   libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev nlohmann-json3-dev libglpk-dev wrk)
+  libcpp-httplib-dev nlohmann-json3-dev libglpk-dev wrk
+  python3-dev python3-pybind11 python3-numpy python3-pandas python3-matplotlib python3-nbclient
+  python3-nbformat python3-ipykernel)
 if [[ "${FLANK_WITH_BROWSER:-0}" == 1 ]]; then
   PKGS+=(chromium)
   command -v npm >/dev/null || PKGS+=(nodejs npm)

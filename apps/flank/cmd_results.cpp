@@ -1,4 +1,5 @@
-// `flank results`: list the studies in a results store, show one, or export it as JSON/CSV.
+// `flank results`: list the studies in a results store, show one, or export it as JSON/CSV,
+// or its per-replication outcomes as CSV.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -6,6 +7,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "flank/analysis/replications.hpp"
 #include "flank/analysis/study_export.hpp"
 #include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
@@ -14,7 +16,7 @@
 namespace {
 
 struct ResultsOptions {
-  std::string store, json_file, csv_file;
+  std::string store, json_file, csv_file, replications_file;
   std::int64_t study = 0;
 };
 
@@ -22,7 +24,7 @@ int run(const ResultsOptions& opt) {
   using namespace flank;
   store::Store db(opt.store);
   if (opt.study == 0) {
-    if (!opt.json_file.empty() || !opt.csv_file.empty())
+    if (!opt.json_file.empty() || !opt.csv_file.empty() || !opt.replications_file.empty())
       throw InputError(Diagnostic{{}, "--study", "choose a study to export with --study ID"});
     std::printf("%4s  %-24s %-6s %-8s %7s %8s %6s  %s\n", "id", "name", "kind", "status", "points",
                 "reps", "seed", "created");
@@ -44,7 +46,14 @@ int run(const ResultsOptions& opt) {
     write_file_atomically(opt.json_file, analysis::export_json(db, opt.study));
   if (!opt.csv_file.empty())
     write_file_atomically(opt.csv_file, analysis::export_csv(db, opt.study));
-  if (opt.json_file.empty() && opt.csv_file.empty())
+  if (!opt.replications_file.empty()) {
+    const std::string csv = analysis::replication_csv(analysis::study_replications(db, opt.study));
+    if (opt.replications_file == "-")
+      std::fputs(csv.c_str(), stdout);
+    else
+      write_file_atomically(opt.replications_file, csv);
+  }
+  if (opt.json_file.empty() && opt.csv_file.empty() && opt.replications_file.empty())
     std::fputs(analysis::export_csv(db, opt.study).c_str(), stdout);
   return cli::kExitOk;
 }
@@ -59,6 +68,8 @@ flank::cli::Register reg{
        cmd->add_option("--study", opt->study, "Study id (default: list the studies)");
        cmd->add_option("--json", opt->json_file, "Export the study as JSON to FILE ('-' = stdout)");
        cmd->add_option("--csv", opt->csv_file, "Export the study's metrics as CSV to FILE");
+       cmd->add_option("--replications", opt->replications_file,
+                       "Export one CSV row per (point, replication) to FILE ('-' = stdout)");
        return [opt] { return run(*opt); };
      }}};
 

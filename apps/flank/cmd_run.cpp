@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "command.hpp"
+#include "flank/analysis/replications.hpp"
 #include "flank/campaign/engine.hpp"
 #include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
 #include "flank/mc/runner.hpp"
+#include "flank/report/geojson.hpp"
 #include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"
 
@@ -24,8 +26,8 @@ struct RunOptions {
   int threads = 0;
   std::vector<std::string> overrides;
   std::string combat;
-  std::string json_file, csv_file;
-  std::vector<std::string> timeline;  // REP FILE
+  std::string json_file, csv_file, outcomes_file, geojson_file;
+  std::vector<std::string> timeline;  // REP [FILE]
   bool quiet = false;
 };
 
@@ -79,6 +81,12 @@ int run(const RunOptions& opt) {
     throw InputError(Diagnostic{{}, "-n", "the number of replications must be at least 1"});
   if (opt.threads < 0)
     throw InputError(Diagnostic{{}, "--threads", "the thread count must be 0 (all) or more"});
+  if (!opt.geojson_file.empty() && opt.timeline.empty())
+    throw InputError(
+        Diagnostic{{}, "--geojson", "needs --timeline REP: the replication to draw by hour"});
+  if (opt.timeline.size() == 1 && opt.geojson_file.empty())
+    throw InputError(
+        Diagnostic{{}, "--timeline", "give a FILE for the timeline or --geojson FILE"});
   LoadOptions load;
   load.overrides = opt.overrides;
   const Scenario scenario = load_scenario(opt.scenario, load);
@@ -92,6 +100,12 @@ int run(const RunOptions& opt) {
   config.combat_model = opt.combat;
   Progress progress(opt.quiet);
   config.progress = [&](std::uint64_t done, std::uint64_t total) { progress(done, total); };
+  // Kept only when asked for: one Outcome per replication (about 1 kB for the built-in).
+  std::vector<Outcome> outcomes;
+  if (!opt.outcomes_file.empty()) {
+    outcomes.reserve(opt.replications);
+    config.on_outcome = [&](const Outcome& o) { outcomes.push_back(o); };
+  }
   const mc::Summary summary = mc::run(scenario, config);
   const report::RunInfo info = report::current_run_info(summary);
 
@@ -101,6 +115,9 @@ int run(const RunOptions& opt) {
     write_file_atomically(opt.json_file, report::summary_json(summary, info).dump(2) + "\n");
   if (!opt.csv_file.empty())
     write_file_atomically(opt.csv_file, report::summary_csv(summary, info));
+  if (!opt.outcomes_file.empty())
+    write_file_atomically(opt.outcomes_file, analysis::replication_csv(analysis::replication_table(
+                                                 analysis::layout_of(scenario), outcomes)));
 
   if (!opt.timeline.empty()) {
     const std::uint64_t rep = parse_replication(opt.timeline[0]);
@@ -108,13 +125,22 @@ int run(const RunOptions& opt) {
     campaign::Timeline timeline;
     Outcome outcome;
     engine.run(opt.seed, rep, outcome, &timeline);
-    write_file_atomically(
-        opt.timeline[1],
-        report::timeline_json(scenario, opt.seed, rep, timeline, outcome).dump() + "\n");
+    std::string written;
+    if (opt.timeline.size() > 1) {
+      write_file_atomically(
+          opt.timeline[1],
+          report::timeline_json(scenario, opt.seed, rep, timeline, outcome).dump() + "\n");
+      written = opt.timeline[1];
+    }
+    if (!opt.geojson_file.empty()) {
+      write_file_atomically(
+          opt.geojson_file,
+          report::timeline_geojson(scenario, opt.seed, rep, timeline).dump() + "\n");
+      written += (written.empty() ? "" : " and ") + opt.geojson_file;
+    }
     if (!opt.quiet)
       std::fprintf(stderr, "flank run: timeline of replication %llu written to %s (%zu frames)\n",
-                   static_cast<unsigned long long>(rep), opt.timeline[1].c_str(),
-                   timeline.frames.size());
+                   static_cast<unsigned long long>(rep), written.c_str(), timeline.frames.size());
   }
   return flank::cli::kExitOk;
 }
@@ -136,10 +162,14 @@ flank::cli::Register reg{
        cmd->add_option("--json", opt->json_file,
                        "Write the summary as JSON to FILE ('-' = stdout)");
        cmd->add_option("--csv", opt->csv_file, "Write the summary as CSV to FILE");
+       cmd->add_option("--outcomes", opt->outcomes_file,
+                       "Write one CSV row per replication (typed columns) to FILE");
        cmd->add_option("--timeline", opt->timeline,
                        "Replay replication REP alone and write its hour-by-hour timeline to FILE")
-           ->expected(2)
-           ->type_name("REP FILE");
+           ->expected(1, 2)
+           ->type_name("REP [FILE]");
+       cmd->add_option("--geojson", opt->geojson_file,
+                       "With --timeline REP: write control and units by hour as GeoJSON to FILE");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress and no table");
        return [opt] { return run(*opt); };
      }}};

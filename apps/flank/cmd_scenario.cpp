@@ -1,5 +1,5 @@
-// `flank scenario check|show|list|dump`: validate scenario files, summarise one, list the
-// built-ins, and print the resolved document after extends: and --set.
+// `flank scenario check|show|list|dump|export`: validate scenario files, summarise one, list
+// the built-ins, print the resolved document after extends: and --set, export its map.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "command.hpp"
+#include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
 #include "flank/core/rng.hpp"
+#include "flank/report/geojson.hpp"
 #include "flank/scenario/loader.hpp"
 
 namespace {
@@ -160,6 +162,7 @@ flank::cli::Register reg{
          std::vector<std::string> files;
          std::string file;
          std::vector<std::string> overrides;
+         std::string geojson;
        };
        auto opts = std::make_shared<Options>();
        auto* check = cmd->add_subcommand("check", "Validate scenario files; exit 2 on errors");
@@ -174,6 +177,15 @@ flank::cli::Register reg{
            cmd->add_subcommand("dump", "Print the resolved YAML (after extends and --set)");
        dump->add_option("file", opts->file, "Scenario file or builtin:<id> (default: built-in)");
        dump->add_option("--set", opts->overrides, "Override PATH=VALUE (repeatable)");
+       auto* export_cmd = cmd->add_subcommand("export", "Export a scenario's map for GIS tools");
+       export_cmd->add_option("file", opts->file,
+                              "Scenario file or builtin:<id> (default: built-in)");
+       export_cmd->add_option("--set", opts->overrides, "Override PATH=VALUE (repeatable)");
+       export_cmd
+           ->add_option(
+               "--geojson", opts->geojson,
+               "Write regions (points) and links (lines) as GeoJSON to FILE ('-' = stdout)")
+           ->required();
 
        return [=]() -> int {
          const flank::LoadOptions load{opts->overrides};
@@ -205,6 +217,16 @@ flank::cli::Register reg{
          }
          if (dump->parsed()) {
            std::fputs(flank::resolved_yaml(opts->file, load).c_str(), stdout);
+           return flank::cli::kExitOk;
+         }
+         if (export_cmd->parsed()) {
+           const std::string text =
+               flank::report::scenario_geojson(flank::load_scenario(opts->file, load)).dump() +
+               "\n";
+           if (opts->geojson == "-")
+             std::fputs(text.c_str(), stdout);
+           else
+             flank::write_file_atomically(opts->geojson, text);
            return flank::cli::kExitOk;
          }
          return flank::cli::kExitFailure;

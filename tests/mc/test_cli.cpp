@@ -75,7 +75,7 @@ TEST(Cli, CsvHasOnlyRunInfoRowsThatVary) {
     return out;
   };
   const std::string a = read(dir + "a.csv"), b = read(dir + "b.csv");
-  EXPECT_EQ(a.rfind("metric,item,index,value,lo,hi\n", 0), 0u);
+  EXPECT_EQ(a.rfind("metric,item,index,value,lo,hi,text\n", 0), 0u);
   EXPECT_NE(a, b);  // threads differ in run_info
   EXPECT_EQ(strip(a), strip(b));
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "flank/analysis/outcome_codec.hpp"
+#include "flank/analysis/replications.hpp"
 #include "flank/core/error.hpp"
 
 namespace flank::analysis {
@@ -253,6 +254,7 @@ void Sweep::finish() {
       r.metrics.push_back({m.name, v.value, v.lo, v.hi, v.n});
     }
     store_.put_result(study_, row.index, r);
+    store_replications(store_, study_, row.index, info.layout, outcomes);
   }
   if (all_done) store_.set_study_status(study_, "done");
 }

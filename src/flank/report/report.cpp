@@ -232,20 +232,26 @@ mc::Summary summary_from_json(const json& j) {
 }
 
 std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
-  std::string out = "metric,item,index,value,lo,hi\n";
+  // `value`, `lo` and `hi` hold numbers only, so spreadsheets and pandas read them as numbers;
+  // a text value (the scenario hash, the combat model, the host, the date) sits in `text`.
+  std::string out = "metric,item,index,value,lo,hi,text\n";
   auto row = [&](std::string_view metric, std::string_view item, std::string_view index,
                  const std::string& value, const std::string& lo = "", const std::string& hi = "") {
-    out += fmt::format("{},{},{},{},{},{}\n", metric, item, index, value, lo, hi);
+    out += fmt::format("{},{},{},{},{},{},\n", metric, item, index, value, lo, hi);
+  };
+  auto text_row = [&](std::string_view metric, std::string_view item, std::string_view index,
+                      const std::string& text) {
+    out += fmt::format("{},{},{},,,,{}\n", metric, item, index, text);
   };
   auto row_i = [&](std::string_view metric, std::string_view item, std::string_view index,
                    const mc::Interval& i) {
     row(metric, item, index, num(i.p), num(i.lo), num(i.hi));
   };
-  row("scenario", s.scenario_id, "hash", hex64(s.scenario_hash));
+  text_row("scenario", s.scenario_id, "hash", hex64(s.scenario_hash));
   row("run", "seed", "", std::to_string(s.seed));
   row("run", "replications", "", std::to_string(s.replications));
   row("run", "first_replication", "", std::to_string(s.first_replication));
-  row("run", "combat_model", s.combat_model, "");
+  text_row("run", "combat_model", s.combat_model, s.combat_model);
   row("run", "step_hours", "", num(s.step_hours));
   row("run", "horizon_days", "", num(s.horizon_days));
   for (const auto& o : s.objectives) {
@@ -289,13 +295,13 @@ std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
   row("regions_bypassed_mean", "", "", num(ops.regions_bypassed));
   for (int k = 0; k < static_cast<int>(EngagementKind::Count); ++k)
     row("engagements_mean", kEngagementKindNames[k], "", num(ops.engagements[k]));
-  row("run_info", "flank_version", "", info.flank_version);
+  text_row("run_info", "flank_version", "", info.flank_version);
   row("run_info", "threads", "", std::to_string(info.threads));
   row("run_info", "wall_seconds", "", num(info.wall_seconds));
   row("run_info", "replications_per_second", "",
       num(info.wall_seconds > 0 ? s.replications / info.wall_seconds : 0.0));
-  row("run_info", "host", "", info.host);
-  row("run_info", "date", "", info.date);
+  text_row("run_info", "host", "", info.host);
+  text_row("run_info", "date", "", info.date);
   return out;
 }
 

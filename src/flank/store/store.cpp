@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -64,6 +66,28 @@ CREATE TABLE IF NOT EXISTS metrics (
   n INTEGER NOT NULL,
   PRIMARY KEY (study, point, name)
 );
+-- Per-replication outcomes in plain SQL (docs/formats.md): column names once per point,
+-- values keyed by (replication, column). Created on open, so older stores gain them; their
+-- rows are filled from the chunks when first exported (analysis::ensure_replications).
+CREATE TABLE IF NOT EXISTS outcome_columns (
+  study INTEGER NOT NULL,
+  point INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  PRIMARY KEY (study, point, col)
+);
+CREATE TABLE IF NOT EXISTS outcome_values (
+  study INTEGER NOT NULL,
+  point INTEGER NOT NULL,
+  replication INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  value REAL,
+  PRIMARY KEY (study, point, replication, col)
+) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS replication_outcomes AS
+  SELECT v.study, v.point, v.replication, c.name, c.type, v.value
+  FROM outcome_values v JOIN outcome_columns c USING (study, point, col);
 )sql";
 
 std::string now_utc() {
@@ -94,6 +118,10 @@ class Statement {
     check(sqlite3_bind_double(stmt_, i, v));
     return *this;
   }
+  Statement& bind_null(int i) {
+    check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
   Statement& bind(int i, const std::string& v) {
     check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
@@ -118,6 +146,7 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  bool is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
   std::int64_t i64(int c) const { return sqlite3_column_int64(stmt_, c); }
   std::uint64_t u64(int c) const { return static_cast<std::uint64_t>(i64(c)); }
   double real(int c) const { return sqlite3_column_double(stmt_, c); }
@@ -356,6 +385,71 @@ std::optional<PointResult> Store::result(std::int64_t study, std::int64_t point)
   m.bind(1, study).bind(2, point);
   while (m.step()) r.metrics.push_back({m.text(0), m.real(1), m.real(2), m.real(3), m.u64(4)});
   return r;
+}
+
+void Store::put_outcomes(std::int64_t study, std::int64_t point, const OutcomeRows& rows) {
+  Transaction tx(db_);
+  for (const char* table : {"outcome_columns", "outcome_values"}) {
+    Statement del(db_,
+                  (std::string("DELETE FROM ") + table + " WHERE study = ? AND point = ?").c_str());
+    del.bind(1, study).bind(2, point);
+    del.run();
+  }
+  Statement col(
+      db_, "INSERT INTO outcome_columns (study, point, col, name, type) VALUES (?, ?, ?, ?, ?)");
+  Statement val(db_,
+                "INSERT INTO outcome_values (study, point, replication, col, value) "
+                "VALUES (?, ?, ?, ?, ?)");
+  for (std::size_t c = 0; c < rows.columns.size(); ++c) {
+    const auto& column = rows.columns[c];
+    if (column.values.size() != rows.replications.size())
+      throw std::invalid_argument("store: outcome column " + column.name + " is ragged");
+    col.bind(1, study).bind(2, point).bind(3, static_cast<std::int64_t>(c));
+    col.bind(4, column.name).bind(5, column.type);
+    col.run();
+    col.reset();
+    for (std::size_t r = 0; r < rows.replications.size(); ++r) {
+      val.bind(1, study).bind(2, point).bind(3, rows.replications[r]);
+      val.bind(4, static_cast<std::int64_t>(c));
+      if (std::isnan(column.values[r]))
+        val.bind_null(5);
+      else
+        val.bind(5, column.values[r]);
+      val.run();
+      val.reset();
+    }
+  }
+  tx.commit();
+}
+
+bool Store::has_outcomes(std::int64_t study, std::int64_t point) {
+  Statement s(db_, "SELECT 1 FROM outcome_columns WHERE study = ? AND point = ? LIMIT 1");
+  s.bind(1, study).bind(2, point);
+  return s.step();
+}
+
+OutcomeRows Store::outcomes(std::int64_t study, std::int64_t point) {
+  OutcomeRows out;
+  Statement c(db_,
+              "SELECT name, type FROM outcome_columns WHERE study = ? AND point = ? ORDER BY col");
+  c.bind(1, study).bind(2, point);
+  while (c.step()) out.columns.push_back({c.text(0), c.text(1), {}});
+  Statement v(db_,
+              "SELECT replication, col, value FROM outcome_values WHERE study = ? AND point = ? "
+              "ORDER BY replication, col");
+  v.bind(1, study).bind(2, point);
+  const auto columns = static_cast<std::int64_t>(out.columns.size());
+  while (v.step()) {
+    const std::uint64_t rep = v.u64(0);
+    if (out.replications.empty() || out.replications.back() != rep) {
+      out.replications.push_back(rep);
+      for (auto& col : out.columns) col.values.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+    const std::int64_t col = v.i64(1);
+    if (col < 0 || col >= columns) throw std::runtime_error("store: outcome value without column");
+    if (!v.is_null(2)) out.columns[static_cast<std::size_t>(col)].values.back() = v.real(2);
+  }
+  return out;
 }
 
 }  // namespace flank::store

@@ -63,6 +63,18 @@ struct PointResult {
   std::vector<MetricRow> metrics;
 };
 
+// Per-replication outcomes of a point as plain SQL rows (analysis/replications.hpp builds
+// them): a column's values are parallel to `replications`; NaN is stored as NULL.
+struct OutcomeColumn {
+  std::string name;
+  std::string type;  // "integer", "real" or "boolean"
+  std::vector<double> values;
+};
+struct OutcomeRows {
+  std::vector<std::uint64_t> replications;
+  std::vector<OutcomeColumn> columns;
+};
+
 class Store {
  public:
   explicit Store(const std::string& path);  // creates the file and schema if needed
@@ -91,6 +103,11 @@ class Store {
   // Stores a point's result and marks it done, in one transaction (idempotent).
   void put_result(std::int64_t study, std::int64_t point, const PointResult& result);
   std::optional<PointResult> result(std::int64_t study, std::int64_t point);
+
+  // Replaces the point's per-replication rows, in one transaction.
+  void put_outcomes(std::int64_t study, std::int64_t point, const OutcomeRows& rows);
+  bool has_outcomes(std::int64_t study, std::int64_t point);
+  OutcomeRows outcomes(std::int64_t study, std::int64_t point);  // ascending replication
 
  private:
   sqlite3* db_ = nullptr;
