@@ -114,7 +114,7 @@ TEST(MatrixGame, ADominatedRowIsNeverABestResponse) {
 
 TEST(MatrixGame, RejectsEmptyAndNonFinite) {
   EXPECT_THROW(solve_mixed(Matrix(0, 2)), std::invalid_argument);
-  EXPECT_THROW(solve_mixed(Matrix(1, 1, {std::nan("")})), std::invalid_argument);
+  EXPECT_THROW(solve_mixed(Matrix(1, 1, std::vector<double>{std::nan("")})), std::invalid_argument);
 }
 
 }  // namespace
