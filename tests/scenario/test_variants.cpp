@@ -146,6 +146,19 @@ TEST(Extends, FolderIsNotAScenario) {
   EXPECT_NE(ds[0].message.find("not a regular file"), std::string::npos) << ds[0].format();
 }
 
+// Issue 13 item 6: a NUL inside an `extends:` path used to be cut there, so another file was
+// read; now it is an error at the key, with the NUL shown escaped.
+TEST(Extends, APathWithANulInsideIsAnError) {
+  TempDir dir;
+  dir.write("base", "id: base\n");
+  const std::string v = dir.write("v.yaml", "extends: \"base\\0.yaml\"\n");
+  const auto ds = diagnostics_of(v);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].where.line, 1);
+  EXPECT_NE(ds[0].message.find("NUL"), std::string::npos) << ds[0].format();
+  EXPECT_NE(ds[0].message.find("base\\0.yaml"), std::string::npos) << ds[0].format();
+}
+
 TEST(Extends, RemovingAnAbsentItemIsAnError) {
   TempDir dir;
   dir.write("base.yaml", kSmallScenario);

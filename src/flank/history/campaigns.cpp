@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/embedded.hpp"
 #include "flank/core/parse.hpp"
 #include "flank/mc/runner.hpp"
@@ -27,8 +26,8 @@ struct TextFile {
   std::string text;
 };
 
-// Same rules as the scenario loader: a regular file of at most doc::kMaxFileBytes, or a file
-// embedded in the binary (explicitly "<built-in>/path", or a path that is not on disk).
+// The shared reader's rules (core/bounded_read): a regular file of at most doc::kMaxFileBytes, or a
+// file embedded in the binary (explicitly "<built-in>/path", or a path that is not on disk).
 TextFile read_text(const std::string& path) {
   auto fail = [&](const std::string& why) { throw InputError(Diagnostic{{path, 0, 0}, "", why}); };
   auto from_embedded = [](std::string_view embedded_path, std::string_view data) {
@@ -51,20 +50,11 @@ TextFile read_text(const std::string& path) {
     if (const auto data = embedded_file(normal)) return from_embedded(normal, *data);
     fail("cannot open file: no such file");
   }
-  if (!std::filesystem::is_regular_file(p, ec)) fail("cannot open file: not a regular file");
-  const auto size = std::filesystem::file_size(p, ec);
-  if (!ec && size > doc::kMaxFileBytes)
-    fail("file is " + std::to_string(size) + " bytes; the limit is " +
-         std::to_string(doc::kMaxFileBytes) + " bytes (16 MiB)");
-  std::ifstream in(p, std::ios::binary);
-  if (!in) fail("cannot read file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
   TextFile t;
+  if (std::string why; !try_read_bounded_file(path, doc::kMaxFileBytes, t.text, why)) fail(why);
   t.label = path;
   t.dir = p.parent_path().string();
   if (t.dir.empty()) t.dir = ".";
-  t.text = buffer.str();
   return t;
 }
 

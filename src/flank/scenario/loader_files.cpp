@@ -6,14 +6,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "flank/combat/combat.hpp"
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/embedded.hpp"
 #include "flank/forces/power.hpp"
 #include "flank/geo/geodesy.hpp"
@@ -111,26 +110,15 @@ bool read_ref(std::string_view ref, const Text* from, Text& out, std::string& wh
   }
   std::filesystem::path path{std::string(ref)};
   if (from && path.is_relative()) path = std::filesystem::path(from->dir) / path;
+  // The rules every reader shares (core/bounded_read): a regular file, checked on the open
+  // descriptor, of at most 16 MiB, and no NUL inside the path (it would name another file).
+  if (!try_read_bounded_file(path.string(), doc::kMaxFileBytes, out.text, why)) {
+    std::string shown = path.string();  // a NUL would cut the message short on a terminal
+    for (std::size_t at; (at = shown.find('\0')) != std::string::npos;) shown.replace(at, 1, "\\0");
+    why = "'" + shown + "': " + why;
+    return false;
+  }
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    why = "cannot open '" + path.string() +
-          "': " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
-    return false;
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > doc::kMaxFileBytes) {
-    why = "'" + path.string() + "' is " + std::to_string(size) + " bytes; the limit is " +
-          std::to_string(doc::kMaxFileBytes) + " bytes (16 MiB)";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = "cannot read '" + path.string() + "'";
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out.text = buffer.str();
   out.label = path.string();
   out.key = "file:" + std::filesystem::weakly_canonical(path, ec).string();
   out.dir = path.parent_path().string();
