@@ -16,6 +16,14 @@ bool Stepper::passed(int axis, int i) const {
   return i + 1 < static_cast<int>(ax.path.size()) && s.bypass_detour[idx(ax.side, r, m.R)] != kNone;
 }
 
+// The axis's front: the first path index not behind it (path size when the axis is done).
+int Stepper::axis_front(int axis) const {
+  const int n = static_cast<int>(m.axes[axis].path.size());
+  int i = 0;
+  while (i < n && passed(axis, i)) ++i;
+  return i;
+}
+
 void Stepper::bypass() {
   const double mask_ratio = p().ops.mask_ratio;
   if (mask_ratio <= 0) return;
@@ -65,9 +73,7 @@ void Stepper::bypass() {
                  sc.regions[detour].name;
         },
         city, side);
-    int next = i;
-    while (next < n && passed(a, next)) ++next;
-    m.axis_target_index[a] = next;
+    m.axis_target_index[a] = axis_front(a);
   }
 }
 

@@ -62,11 +62,9 @@ void Stepper::reallocate(UnitId u) {
 
 // Targets for every side's units, then the first leg of each move.
 void Stepper::doctrine() {
-  // Axis progress: the first region on each path its side does not hold.
+  // Axis progress: the first region on each path its side neither holds nor bypasses.
   for (std::size_t a = 0; a < m.axes.size(); ++a) {
-    const auto& ax = m.axes[a];
-    int i = 0;
-    while (i < static_cast<int>(ax.path.size()) && passed(static_cast<int>(a), i)) ++i;
+    const int i = axis_front(static_cast<int>(a));
     m.axis_target_index[a] = i;
     m.axis_power[a] = 0;
     if (i != m.axis_index_seen[a]) m.axis_index_seen[a] = i, m.axis_moved_hour[a] = s.hour;

@@ -201,6 +201,7 @@ struct Stepper {
   RegionId route(SideId side, RegionId from, RegionId to) const;
   RegionId nearest_own(RegionId from, SideId side, RegionId avoid) const;
   bool passed(int axis, int i) const;
+  int axis_front(int axis) const;
 
   // 5a (bypass.cpp)
   void bypass();
