@@ -2,37 +2,21 @@
 // is the sweep of that scenario, thread count changes nothing, and a malformed plans file
 // exits 2 naming file, line and key.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../cli_shell.hpp"
 #include "flank/analysis/red_plans.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
-Result sh(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string("cd '") + FLANK_SOURCE_DIR + "' && '" + FLANK_BINARY + "' " +
-                          args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using Result = flank::test::ShellResult;
+using flank::test::sh;
 
 class GameCli : public ::testing::Test {
  protected:

@@ -3,34 +3,19 @@
 // and 2 threads.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "../cli_shell.hpp"
 #include "flank/report/report.hpp"
 
 namespace flank {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
-Result sh(const std::string& args) {
-  const std::string cmd = std::string("cd '") + FLANK_SOURCE_DIR + "' && '" + FLANK_BINARY + "' " +
-                          args + " 2>/dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using Result = test::ShellResult;
+using test::sh;
 
 std::string read(const std::string& path) {
   std::ifstream in(path);

@@ -1,13 +1,12 @@
 // extends: (deep merge, removal, cycles, missing files), --set overrides, built-ins, the
 // resolved dump, and the `flank scenario` CLI.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "../cli_shell.hpp"
 #include "flank/scenario/loader.hpp"
 #include "small_scenario.hpp"
 
@@ -315,21 +314,9 @@ TEST(Builtins, EveryBuiltinLoads) {
   }
 }
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-};
-
+using CliRun = test::ShellResult;
 CliRun run(const std::string& args) {
-  CliRun r;
-  const std::string command = std::string(FLANK_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) r.out += buffer;
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return test::sh(args, true);
 }
 
 TEST(Cli, CheckReportsOkOrErrorsWithExitStatus) {
