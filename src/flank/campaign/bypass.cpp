@@ -65,6 +65,7 @@ void Stepper::bypass() {
     const double going = m.axis_power[a] - mask_ratio * defenders;
     if (going <= 0 || going < sc.doctrine[side].commit_ratio * detour_opp) continue;
     s.bypass_detour[idx(side, city, m.R)] = detour;
+    m.bypassed[side] += 1;
     m.operations.regions_bypassed += 1;
     emit(
         "bypass",
@@ -84,6 +85,8 @@ void Stepper::bypass() {
 void Stepper::assign_masks(SideId side) {
   const SideId enemy = static_cast<SideId>(1 - side);
   const double mask_ratio = p().ops.mask_ratio;
+  // Nothing bypassed yet (most campaigns): no unit was ever set to contain anything.
+  if (m.bypassed[side] == 0) return;
   std::fill(m.mask_power.begin() + side * m.R, m.mask_power.begin() + (side + 1) * m.R, 0.0);
   for (UnitId u : m.side_units[side]) {
     m.masking[u] = kNone;

@@ -289,6 +289,8 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   std::fill(m.losses_by_category.begin(), m.losses_by_category.end(), 0.0);
   m.personnel_lost = {0, 0};
   m.operations = {};
+  m.bypassed = {};
+  std::fill(m.masking.begin(), m.masking.end(), kNone);
   std::fill(m.axis_index_seen.begin(), m.axis_index_seen.end(), 0);
   std::fill(m.axis_moved_hour.begin(), m.axis_moved_hour.end(), 0.0);
   std::fill(m.pocket_before.begin(), m.pocket_before.end(), 0);

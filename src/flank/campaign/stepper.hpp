@@ -92,6 +92,7 @@ struct Engine::Impl {
   std::vector<double> axis_power;              // per axis: effective power of its units
   std::vector<int> axis_index_seen;            // per axis: target index at the last step
   std::vector<double> axis_moved_hour;         // per axis: when that index last changed
+  std::array<int, kSides> bypassed{};          // regions the side has bypassed so far
   std::vector<double> mask_power;              // [side * R + r]: power containing bypassed r
   std::vector<RegionId> masking;               // per unit: the bypassed region it contains
   std::vector<std::uint8_t> objective_region;  // [side * R + r]: in one of side's objectives
