@@ -304,6 +304,9 @@ TEST(Engine, ReservesRouteOverOwnLandNotThroughEnemyTerritory) {
   b.capture("take", kRed, {threatened});
   b.unit("red-thrust", kRed, staging, 3000, 40, "thrust");
   b.unit("blue-reserve", kBlue, start, 3000, 40);
+  // About moves, not counterattacks: a Red unit pushed back out of `threatened` into `shortcut`
+  // would otherwise be a fair target for a reserve striking across the border.
+  b.scenario().doctrine[kBlue].counterattack_across_border = false;
   const Scenario sc = b.build();
   ASSERT_EQ(sc.hop(start, threatened), shortcut);  // the open route would cut through
   Engine engine(sc);

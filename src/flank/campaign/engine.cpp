@@ -29,8 +29,7 @@ std::string_view Engine::combat_model_name() const {
 }
 
 double Engine::effective_power(UnitId u) const {
-  return campaign::effective_power(impl_->us[u], state_.units[u],
-                                   scenario_.params.out_of_supply_factor);
+  return campaign::effective_power(impl_->us[u], state_.units[u], scenario_.params, state_.hour);
 }
 
 bool Engine::step() {

@@ -53,6 +53,10 @@ struct UnitState {
   double halted_since = -1;     // start of its current halt while advancing_since is set
   double isolated_since = -1;   // when it was cut off from supply (-1: supplied)
   double endurance_hours = 0;   // drawn when it was cut off
+  // Pushed out of a position by an assault: disorganised until reform_until (docs/model.md
+  // "Displacement"); `displaced` marks the withdrawal that will end in a reform.
+  double reform_until = -1;
+  bool displaced = false;
   bool present_at_start = false;
   bool reserve = false;  // moves to threatened regions (otherwise holds its start region)
   bool broken = false;

@@ -162,6 +162,9 @@ void Stepper::finish_withdrawal(UnitId u) {
   unit.link = kNone;
   unit.status = unit.broken ? UnitStatus::Broken : UnitStatus::Holding;
   unit.target = unit.region;
+  if (unit.displaced && p().ops.reform_hours > 0)
+    unit.reform_until = s.hour + m.dt + p().ops.reform_hours;
+  unit.displaced = false;
 }
 
 }  // namespace flank::campaign

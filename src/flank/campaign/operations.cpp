@@ -14,7 +14,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 double hours_to_reach(const OperationalParams& p, DefenceClass target, double density) {
   if (target == DefenceClass::Screen || target == DefenceClass::Hasty) return 0;
   if (density < p.prepared_density || density <= 0) return kInf;
-  const double prepare = p.prepared_hours * kReferenceDensity / density;
+  const double capped =
+      p.preparation_density_cap > 0 ? std::min(density, p.preparation_density_cap) : density;
+  const double prepare = p.prepared_hours * kReferenceDensity / capped;
   return target == DefenceClass::Prepared ? prepare : prepare * p.fortify_time_factor;
 }
 

@@ -131,6 +131,7 @@ void Stepper::fight(RegionId r) {
 void Stepper::take_region(RegionId r, SideId att_side) {
   auto& reg = s.regions[r];
   const bool overrun = reg.kind == EngagementKind::Overrun && !m.defenders.empty();
+  const bool assaulted = reg.defended && !overrun;
   if (reg.defended) m.operations.engagements[static_cast<int>(reg.kind)] += 1;
   reg.defended = false;
   reg.control = att_side;
@@ -155,6 +156,11 @@ void Stepper::take_region(RegionId r, SideId att_side) {
       if (overrun && fighting(unit)) {
         capture(static_cast<UnitId>(u), p().ops.overrun_capture_fraction);
         unit.broken = true;
+      } else if (assaulted && fighting(unit)) {
+        // Pushed out by the assault: prisoners in the pursuit, then a reform where it stops.
+        if (p().ops.displaced_capture_fraction > 0)
+          capture(static_cast<UnitId>(u), p().ops.displaced_capture_fraction);
+        unit.displaced = true;
       }
       withdraw(static_cast<UnitId>(u), r);
     }

@@ -134,9 +134,11 @@ struct Engine::Impl {
 // A unit's effective power (docs/model.md "One step", 4): the one formula aggregate() and
 // Engine::effective_power share.
 inline double effective_power(const Engine::Impl::UnitStatic& st, const UnitState& unit,
-                              double out_of_supply_factor) {
-  const double oos = out_of_supply_factor;
-  return unit.power0 * unit.strength * st.cev * st.morale * (oos + (1 - oos) * unit.supply);
+                              const Parameters& p, double hour) {
+  const double oos = p.out_of_supply_factor;
+  const double cohesion = hour < unit.reform_until ? p.ops.disorganised_power_factor : 1.0;
+  return unit.power0 * unit.strength * st.cev * st.morale * (oos + (1 - oos) * unit.supply) *
+         cohesion;
 }
 
 // The engine's step functions, kept out of the public header: they see Engine internals

@@ -207,7 +207,8 @@ struct AirParams {
 // The operational layer: posture from force-to-space, advance through a defended region,
 // overrun, exploitation, river crossings and isolation (docs/model.md "Operational
 // resolution"). Defaults: screen_density, prepared_density, advance_kmday (hasty, prepared,
-// fortified), overrun_ratio and exploitation_kmday are fitted on the campaign cases of
+// fortified), overrun_ratio, exploitation_kmday and the displacement constants are fitted on
+// the campaign cases of
 // advance_rates.csv (docs/validation.md §9, `flank validate campaigns --fit
 // data/calibration/operations-grid.yaml`); the others are the priors named in docs/model.md.
 struct OperationalParams {
@@ -217,6 +218,9 @@ struct OperationalParams {
   // Hours in place to prepare at the reference density of 1,000 men/km; at density ρ it takes
   // prepared_hours × 1000 / ρ (QJM: 5 days at 1 m of front per man, 10 days at 2 m).
   double prepared_hours = 120;
+  // Preparation is no faster above this density (QJM: 5 days at 1 m of front per man or less,
+  // research survey §1.3 item 6); 0: no floor (prepared_hours × 1000 / ρ at any density).
+  double preparation_density_cap = 1000;
   double fortify_time_factor = 3;  // fortifying takes this many times longer than preparing
   double urban_frontage_km = 10;   // a city's footprint when the region gives no frontage
   // Advance through a defended region, km/day at modified force ratio 1 for advance_factor 1,
@@ -230,10 +234,18 @@ struct OperationalParams {
   // share of the defenders' remaining strength; the rest retreat broken.
   double overrun_ratio = 3;
   double overrun_capture_fraction = 0.3;
+  // Displacement: defenders an assault pushes out of a region lose this share of their strength
+  // as prisoners in the pursuit, and on reaching the region they fall back to are disorganised
+  // for reform_hours: they add nothing to its density or time in place, and fight at
+  // disorganised_power_factor of their power (docs/model.md "Displacement"). Fitted on the
+  // campaign cases; 0 / 0 / 1 turns it off.
+  double displaced_capture_fraction = 0.25;
+  double reform_hours = 72;
+  double disorganised_power_factor = 0.5;
   // Exploitation through undefended enemy land: km/day for advance_factor 1, falling with days
   // of continuous advance, and at most the column's march speed on the link (road class,
   // terrain) for exploitation_march_hours a day.
-  double exploitation_kmday = 120;
+  double exploitation_kmday = 240;
   double exploitation_fatigue_per_day = 0.1;  // rate × 1 / (1 + fatigue × days advancing)
   double exploitation_march_hours = 10;
   double rest_hours = 12;  // a halt this long resets the fatigue clock
