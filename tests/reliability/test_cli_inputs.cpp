@@ -1,6 +1,7 @@
 // Bad input to the commands other than `scenario check` (tests/malformed covers that): exit
 // status 2 with a message naming the file, never a nonsense result or exit 1.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "../scenario/small_scenario.hpp"
+#include "flank/store/store.hpp"
 #include "subprocess.hpp"
 
 namespace flank {
@@ -167,7 +169,43 @@ std::vector<BadInput> bad_inputs() {
       {"design tornado: maybe",
        {"sweep", "--design", "{dir}/tornado-design.yaml", "--store", "{dir}/s.db"},
        "tornado-design.yaml:3"},
+      // Found by the hostile pass over every subcommand.
+      {"game plans file is a FIFO", {"game", "--plans", "{dir}/fifo.csv", "-q"}, "fifo.csv"},
+      {"game plans file is /dev/zero", {"game", "--plans", "/dev/zero", "-q"}, "/dev/zero"},
+      {"plan --adversary a FIFO",
+       {"plan", "--candidates", "{dir}/plan.yaml", "-q", "--adversary", "{dir}/fifo.csv"},
+       "fifo.csv"},
+      {"run --threads 2^31-1",
+       {"run", "{dir}/small.yaml", "-n", "1", "-q", "--threads", "2147483647"},
+       "--threads"},
+      {"results --json into a directory",
+       {"results", "--store", "{dir}/results.db", "--study", "1", "--json", "{dir}"},
+       "is a directory"},
+      {"findings into a missing folder",
+       {"findings", "--store", "{dir}/results.db", "-o", "{dir}/no/such/f.md"},
+       "no such folder"},
+      {"serve with a foreign store",
+       {"serve", "--port", "0", "--store", "{dir}/foreign.db"},
+       "not a flank results store"},
   };
+}
+
+// A store holding one finished sweep (2 points, 10 replications), made by the real binary.
+std::filesystem::path sample_store() {
+  static const TempDir d;  // removed at exit
+  static const bool made = [] {
+    std::ofstream(d / "small.yaml") << test::kSmallScenario;
+    std::ofstream(d / "design.yaml") << "study: t\nscenario: " << (d / "small.yaml").string()
+                                     << "\ndesign: full_factorial\nfactors:\n"
+                                        "  - {path: parameters.noise_sigma, levels: [0.1, 0.2]}\n"
+                                        "outputs: [p:corridor]\nreplications: 10\nseed: 1\n";
+    const ProcessResult r = flank(d, {"sweep", "--design", (d / "design.yaml").string(), "--store",
+                                      (d / "results.db").string(), "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return true;
+  }();
+  EXPECT_TRUE(made);
+  return d / "results.db";
 }
 
 void write_corpus_files(const TempDir& dir) {
@@ -245,6 +283,15 @@ void write_corpus_files(const TempDir& dir) {
   std::ofstream(dir / "constant.csv") << "day,forces_a,casualties_a,forces_b,casualties_b\n"
                                       << "1,1000,10,900,5\n2,1000,10,900,5\n"
                                       << "3,1000,10,900,5\n4,1000,10,900,5\n";
+  // A finished sweep's store (made once, copied), and a SQLite file of another program.
+  std::filesystem::copy_file(sample_store(), dir / "results.db");
+  { store::Store other((dir / "foreign.db").string()); }
+  {
+    sqlite3* h = nullptr;
+    sqlite3_open((dir / "foreign.db").c_str(), &h);
+    sqlite3_exec(h, "PRAGMA application_id = 7", nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+  }
   // A FIFO nobody writes to: a reader that opens it without care blocks forever.
   EXPECT_EQ(::mkfifo((dir / "fifo.csv").c_str(), 0600), 0);
   std::ifstream table(std::filesystem::path(FLANK_SOURCE_DIR) /
