@@ -25,7 +25,7 @@ flank::cli::Register reg{
        cmd->add_option("--label", opt->label,
                        "How to name the store in the text (default: its path)");
        return [opt] {
-         flank::store::Store db(opt->store);
+         flank::store::Store db(opt->store, flank::store::Access::Read);
          flank::write_file_atomically(
              opt->output,
              flank::analysis::findings_markdown(db, opt->label.empty() ? opt->store : opt->label));

@@ -24,7 +24,7 @@ using Json = nlohmann::ordered_json;
 
 struct PlanCliOptions {
   std::string candidates, target, store, adversary;
-  double budget = -1;
+  double budget = -1;  // < 0: not given
   std::uint64_t replications = 0, max_replications = 0, seed = 0;
   bool replications_set = false, max_set = false, seed_set = false;
   std::size_t exact_limit = 12;
@@ -76,6 +76,11 @@ int run(const PlanCliOptions& opt) {
   const doc::Node base = doc::parse(base_yaml, file.scenario, sink);
   sink.throw_if_any();
   const Scenario base_scenario = load_scenario(file.scenario);
+  check_candidates(file, base_scenario);
+  // Opened (and checked) before the planning, not after it: a foreign, damaged or read-only
+  // store is said at once instead of after minutes of work that are then lost.
+  std::unique_ptr<store::Store> db;
+  if (!opt.store.empty()) db = std::make_unique<store::Store>(opt.store, store::Access::Write);
   OutcomeLayout layout;
   for (const auto& o : base_scenario.objectives) layout.objectives.push_back(o.id);
   for (const auto& e : base_scenario.escalation) layout.escalation.push_back(e.id);
@@ -152,8 +157,7 @@ int run(const PlanCliOptions& opt) {
                 static_cast<unsigned long long>(e.n), chosen_ids(file.candidates, e.chosen).c_str(),
                 against(e).c_str());
 
-  if (!opt.store.empty()) {
-    store::Store db(opt.store);
+  if (db) {
     store::Study s;
     s.name = opt.adversary.empty() ? file.name : file.name + " vs " + adversary.study;
     s.kind = "plan";
@@ -174,14 +178,14 @@ int run(const PlanCliOptions& opt) {
       points.push_back({static_cast<std::int64_t>(i), file.scenario, "posture", ids.dump(),
                         flags.dump(), "pending"});
     }
-    const auto id = db.create_study(s, points);
+    const auto id = db->create_study(s, points);
     for (std::size_t i = 0; i < result.evaluated.size(); ++i) {
       const auto& e = result.evaluated[i];
-      db.put_result(id, static_cast<std::int64_t>(i),
-                    {e.n,
-                     "{}",
-                     posture_json(file.candidates, e).dump(),
-                     {{target.metric.name, e.risk.p, e.risk.lo, e.risk.hi, e.n}}});
+      db->put_result(id, static_cast<std::int64_t>(i),
+                     {e.n,
+                      "{}",
+                      posture_json(file.candidates, e).dump(),
+                      {{target.metric.name, e.risk.p, e.risk.lo, e.risk.hi, e.n}}});
     }
     Json extra;
     extra["method"] = result.method;
@@ -201,8 +205,8 @@ int run(const PlanCliOptions& opt) {
     for (const auto& e : result.frontier) frontier.push_back(posture_json(file.candidates, e));
     extra["frontier"] = frontier;
     extra["replications_run"] = result.replications_run;
-    db.set_study_extra(id, extra.dump());
-    db.set_study_status(id, "done");
+    db->set_study_extra(id, extra.dump());
+    db->set_study_status(id, "done");
     if (!opt.quiet)
       std::fprintf(stderr, "flank plan: stored as study %lld in %s\n", static_cast<long long>(id),
                    opt.store.c_str());
@@ -220,7 +224,9 @@ flank::cli::Register reg{
            ->required()
            ->check(CLI::ExistingFile);
        cmd->add_option("--budget", opt->budget,
-                       "Maximum total cost (default: the file's, else none)");
+                       "Maximum total cost, a number ≥ 0 (default: the file's, else none)")
+           ->check(flank::cli::number_check(
+               0, flank::analysis::kMaxCandidateCost * flank::analysis::kMaxCandidates));
        cmd->add_option("--target", opt->target,
                        "Risk target, e.g. 'p:suwalki-corridor:day7<=0.10' (default: the file's)");
        auto* n = cmd->add_option("-n,--replications", opt->replications,
@@ -232,8 +238,10 @@ flank::cli::Register reg{
        auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)")
                         ->check(flank::cli::seed_check());
        cmd->add_option("--exact-limit", opt->exact_limit,
-                       "Enumerate all postures up to this many candidates (default 12)");
-       cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");
+                       "Enumerate all postures up to this many candidates (default 12)")
+           ->check(flank::cli::count_check(0, flank::analysis::kMaxCandidates));
+       cmd->add_option("--threads", opt->threads, "Worker threads (default: all)")
+           ->check(flank::cli::threads_check());
        cmd->add_option(
            "--adversary", opt->adversary,
            "Red plans file (or builtin:<name>): meet the target against Red's best plan");

@@ -22,7 +22,7 @@ struct ResultsOptions {
 
 int run(const ResultsOptions& opt) {
   using namespace flank;
-  store::Store db(opt.store);
+  store::Store db(opt.store, store::Access::Read);
   if (opt.study == 0) {
     if (!opt.json_file.empty() || !opt.csv_file.empty() || !opt.replications_file.empty())
       throw InputError(Diagnostic{{}, "--study", "choose a study to export with --study ID"});

@@ -14,6 +14,7 @@
 #include "flank/server/api.hpp"
 #include "flank/server/backend.hpp"
 #include "flank/server/http.hpp"
+#include "flank/store/store.hpp"
 
 namespace {
 
@@ -61,6 +62,8 @@ int serve(const ServeOptions& o) {
         flank::Diagnostic{{o.store, 0, 0},
                           "--store",
                           "no such results store (create one with flank sweep or flank plan)"});
+  // Checked now, not at the first request: a foreign or damaged store is exit 2 at start.
+  if (!o.store.empty()) flank::store::Store check(o.store, flank::store::Access::Read);
 
   ApiLimits limits;
   HttpLimits http_limits;

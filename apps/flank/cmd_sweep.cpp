@@ -41,6 +41,8 @@ flank::analysis::SweepOptions sweep_options(const SweepCliOptions& opt,
     throw InputError(Diagnostic{{}, "--chunk", "the chunk size must be at least 1"});
   if (opt.threads < 0)
     throw InputError(Diagnostic{{}, "--threads", "the thread count must be 0 (all) or more"});
+  // Before the store is opened or anything expanded.
+  flank::analysis::check_study_size(design, o.replications, o.chunk);
   return o;
 }
 
@@ -80,7 +82,7 @@ int run_single(const SweepCliOptions& opt) {
   using namespace flank;
   const analysis::Design design = analysis::load_design(opt.design);
   const auto options = sweep_options(opt, design);
-  store::Store db(opt.store);
+  store::Store db(opt.store, store::Access::Write);
   auto model = analysis::make_engine_model(opt.threads);
   analysis::Sweep sweep(design, db, *model, options);
   const auto units = sweep.pending();
@@ -126,7 +128,7 @@ int run_mpi(const SweepCliOptions& opt) {
   std::string error;
   if (rank == 0) {
     try {
-      db = std::make_unique<store::Store>(opt.store);
+      db = std::make_unique<store::Store>(opt.store, store::Access::Write);
       sweep = std::make_unique<analysis::Sweep>(design, *db, *model, options);
       for (const auto& u : sweep->pending()) flat.insert(flat.end(), {u.point, u.first, u.count});
     } catch (const InputError& e) {
@@ -254,7 +256,8 @@ flank::cli::Register reg{
        cmd->add_flag("--resume", opt->resume,
                      "Continue the newest study of this design, seed and -n in the store");
        cmd->add_flag("--mpi", opt->mpi, "Spread the work over MPI ranks (mpirun/srun)");
-       cmd->add_option("--threads", opt->threads, "Worker threads per process (default: all)");
+       cmd->add_option("--threads", opt->threads, "Worker threads per process (default: all)")
+           ->check(flank::cli::threads_check());
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
        return [opt, n, seed, chunk] {
          opt->replications_set = n->count() > 0;

@@ -541,7 +541,8 @@ flank::cli::Register reg{
        campaigns->add_option("--seed", c->settings.seed, "random seed")
            ->check(flank::cli::seed_check())
            ->capture_default_str();
-       campaigns->add_option("--threads", c->settings.threads, "worker threads (0 = all cores)");
+       campaigns->add_option("--threads", c->settings.threads, "worker threads (0 = all cores)")
+           ->check(flank::cli::threads_check());
        campaigns->add_option("--set", c->settings.overrides,
                              "override in every case scenario: PATH=VALUE (repeatable)");
        campaigns->add_option("--json", c->json_file,

@@ -44,5 +44,24 @@ inline CLI::Validator replications_check() {
 inline CLI::Validator seed_check() {
   return count_check(0, kMaxSeed);
 }
+// --threads: 0 (all cores) up to kMaxThreads; "-5" had meant "all" and 2^31 - 1 sized the
+// replication waves past memory.
+inline CLI::Validator threads_check() {
+  return count_check(0, kMaxThreads);
+}
+// A finite number within [lo, hi]: CLI11 alone reads "nan" and "-5" as numbers (a budget of
+// -5 or nan was silently taken as "no budget").
+inline CLI::Validator number_check(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        double v = 0;
+        if (!parse_finite(s, v)) return "expected a finite number, got '" + s + "'";
+        if (v < lo || v > hi)
+          return "expected a number in [" + CLI::detail::to_string(lo) + ", " +
+                 CLI::detail::to_string(hi) + "], got " + s;
+        return {};
+      },
+      "NUMBER");
+}
 
 }  // namespace flank::cli

@@ -278,7 +278,10 @@ Design parse_design(std::string_view text, const std::string& file) {
         } else if (e.key == "base_samples") {
           if (p.count(e.value, path, 2, n)) d.base_samples = static_cast<int>(n);
         } else if (e.key == "tornado") {
-          d.tornado = e.value.is_scalar() && e.value.scalar == "true";
+          if (e.value.is_scalar() && (e.value.scalar == "true" || e.value.scalar == "false"))
+            d.tornado = e.value.scalar == "true";
+          else
+            p.error(e.value, path, "expected true or false");
         } else {
           p.error(e.value, path, "unknown key (expected kind, points, base_samples, tornado)");
         }
@@ -316,6 +319,62 @@ Design load_design(const std::string& ref) {
   return parse_design(read_bounded_file(ref, kMaxInputFileBytes, "the design file"), ref);
 }
 
+namespace {
+
+// a * b, or `cap` + 1 when that is more than `cap` (no overflow).
+std::uint64_t times(std::uint64_t a, std::uint64_t b, std::uint64_t cap) {
+  if (a == 0 || b == 0) return 0;
+  return a > cap / b ? cap + 1 : a * b;
+}
+
+}  // namespace
+
+std::uint64_t point_count(const Design& d) {
+  constexpr std::uint64_t cap = kMaxDesignPoints;
+  const std::uint64_t k = d.factors.size();
+  std::uint64_t settings = 1;
+  if (k == 0) {
+    settings = 1;
+  } else if (d.kind == DesignKind::FullFactorial) {
+    for (const Factor& f : d.factors) {
+      const std::uint64_t levels = f.has_range ? static_cast<std::uint64_t>(std::max(f.steps, 1))
+                                               : std::max<std::uint64_t>(f.levels.size(), 1);
+      settings = times(settings, levels, cap);
+    }
+  } else if (d.kind == DesignKind::LatinHypercube) {
+    settings = static_cast<std::uint64_t>(std::max(d.points, 0));
+  } else {
+    settings = times(static_cast<std::uint64_t>(std::max(d.base_samples, 0)), k + 2, cap);
+    if (d.tornado) settings = std::min(settings + 2 * k + 1, cap + 1);
+  }
+  return times(settings, 1 + d.variants.size(), cap);
+}
+
+void check_study_size(const Design& d, std::uint64_t replications, std::uint64_t chunk) {
+  const SourceLocation where{d.file, 0, 0};
+  const std::uint64_t points = point_count(d);
+  if (points > kMaxDesignPoints)
+    throw InputError(Diagnostic{
+        where, "design",
+        fmt::format("the design has more than {} points with its variants (the limit); use "
+                    "fewer levels, steps or variants",
+                    kMaxDesignPoints)});
+  if (times(points, replications, kMaxStudyReplications) > kMaxStudyReplications)
+    throw InputError(Diagnostic{
+        where, "replications",
+        fmt::format("{} points × {} replications is more than {} replications in one study (the "
+                    "limit); use fewer points or replications",
+                    points, replications, kMaxStudyReplications)});
+  const std::uint64_t per_point =
+      chunk == 0 ? 0 : replications / chunk + (replications % chunk != 0);
+  if (times(points, per_point, kMaxStudyChunks) > kMaxStudyChunks)
+    throw InputError(Diagnostic{
+        where, "chunk",
+        fmt::format("{} points × {} chunks of {} replications is more than {} chunks in one study "
+                    "(the limit); use larger chunks (--chunk)",
+                    points, per_point, chunk, kMaxStudyChunks)});
+}
+
 std::vector<DesignPoint> expand(const Design& d) {
   const std::size_t k = d.factors.size();
   // Factor settings of each design point (override text, numeric value), scenario-independent.
@@ -325,24 +384,13 @@ std::vector<DesignPoint> expand(const Design& d) {
   };
   std::vector<Setting> settings;
   // The number of points, checked before anything is expanded (a large full factorial grew
-  // until bad_alloc): with multiplication that cannot overflow past the limit.
-  std::uint64_t total = 1;
-  if (d.kind == DesignKind::FullFactorial) {
-    for (const Factor& f : d.factors) {
-      const std::uint64_t levels = f.has_range ? static_cast<std::uint64_t>(std::max(f.steps, 1))
-                                               : std::max<std::uint64_t>(f.levels.size(), 1);
-      total = total > kMaxDesignPoints / levels ? kMaxDesignPoints + 1 : total * levels;
-    }
-  } else if (d.kind == DesignKind::LatinHypercube) {
-    total = static_cast<std::uint64_t>(std::max(d.points, 0));
-  } else {
-    total = static_cast<std::uint64_t>(std::max(d.base_samples, 0)) * (k + 2);
-  }
-  if (k > 0 && total > kMaxDesignPoints)
+  // until bad_alloc, and variants multiplied a design at the limit past it).
+  if (point_count(d) > kMaxDesignPoints)
     throw InputError(Diagnostic{
-        {},
+        {d.file, 0, 0},
         "design",
-        fmt::format("the design has more than {} points (the limit); use fewer levels or steps",
+        fmt::format("the design has more than {} points with its variants (the limit); use "
+                    "fewer levels, steps or variants",
                     kMaxDesignPoints)});
   if (k == 0) {
     settings.push_back({{}, "design"});

@@ -90,5 +90,11 @@ Design load_design(const std::string& ref);
 // Points in a fixed order: scenarios (baseline, then variants) × design points; for Saltelli
 // designs the N(k+2) rows in sensitivity.hpp's block layout, then the tornado points.
 std::vector<DesignPoint> expand(const Design& design);
+// The number of points expand() gives (scenarios × settings, tornado points included), without
+// expanding; kMaxDesignPoints + 1 for anything beyond the limit.
+std::uint64_t point_count(const Design& design);
+// Refuses, before any work, a study past the limits of flank/core/parse.hpp: more than
+// kMaxDesignPoints points, kMaxStudyReplications replications or kMaxStudyChunks chunks.
+void check_study_size(const Design& design, std::uint64_t replications, std::uint64_t chunk);
 
 }  // namespace flank::analysis

@@ -27,6 +27,10 @@
 #include "flank/analysis/planner.hpp"
 #include "flank/scenario/document.hpp"
 
+namespace flank {
+struct Scenario;
+}
+
 namespace flank::analysis {
 
 struct PostureCandidate {
@@ -34,7 +38,8 @@ struct PostureCandidate {
   std::string unit;   // existing unit id, or "" for a defined one
   std::string start;  // region id; required for defined units unless `define` has start
   double cost = 0;
-  doc::Node define;  // the unit document (defined candidates)
+  doc::Node define;                               // the unit document (defined candidates)
+  SourceLocation where, unit_where, start_where;  // in the candidates file
 };
 
 struct Target {
@@ -54,8 +59,19 @@ struct PostureFile {
   std::uint64_t replications = 200, max_replications = 3200, seed = 1;
 };
 
+// Bounds of a candidates file (past them: InputError at the key). The planner holds a posture
+// in 64 bits; costs are capped so that no sum of them overflows to infinity.
+inline constexpr std::size_t kMaxCandidates = 63;
+inline constexpr double kMaxCandidateCost = 1e12;
+
 PostureFile load_postures(const std::string& path);
 PostureFile parse_postures(std::string_view text, const std::string& file);
+
+// Checks the candidates against the base scenario, at file:line:key: a `unit:` must be one of
+// the scenario's Blue units (a Red unit "stationed forward" would be accepted and change the
+// attacker), a `define:` must be a new unit of a Blue nation, every start region must exist,
+// and no scenario unit may be the subject of two candidates.
+void check_candidates(const PostureFile& file, const Scenario& base);
 
 // The full scenario document (YAML) for a posture, built from the resolved base scenario.
 // Throws InputError when a candidate names a unit the scenario does not have.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "flank/core/bounded_read.hpp"
 #include "flank/core/embedded.hpp"
 #include "flank/core/parse.hpp"
 #include "flank/scenario/document.hpp"
@@ -25,11 +26,8 @@ std::string read_ref(const std::string& ref, const char* what) {
     if (!data) throw InputError(Diagnostic{{ref, 0, 0}, "", fmt::format("no built-in {}", path)});
     return std::string(*data);
   }
-  std::ifstream in(ref, std::ios::binary);
-  if (!in) throw InputError(Diagnostic{{ref, 0, 0}, "", fmt::format("cannot read the {}", what)});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // The bounded reader: a FIFO or /dev/zero given as a plans file had blocked forever.
+  return read_bounded_file(ref, kMaxInputFileBytes, fmt::format("the {}", what));
 }
 
 // A relative path is read beside the plans file when a file of that name is there (as designs
@@ -188,11 +186,9 @@ doc::Node variant_overlay(const std::string& ref, const std::string& where_path)
     if (text.empty())
       throw InputError(Diagnostic{{ref, 0, 0}, where_path, "no built-in scenario " + ref});
   } else {
-    std::ifstream in(ref, std::ios::binary);
-    if (!in) throw InputError(Diagnostic{{ref, 0, 0}, where_path, "cannot read the variant"});
-    std::ostringstream t;
-    t << in.rdbuf();
-    text = t.str();
+    std::string why;
+    if (!try_read_bounded_file(ref, kMaxInputFileBytes, text, why))
+      throw InputError(Diagnostic{{ref, 0, 0}, where_path, "the variant: " + why});
   }
   DiagnosticSink sink;
   Node root = doc::parse(text, ref, sink);

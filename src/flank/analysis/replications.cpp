@@ -151,29 +151,47 @@ std::string replication_csv(std::span<const Column> columns) {
   return out;
 }
 
-void store_replications(store::Store& store, std::int64_t study, std::int64_t point,
-                        const OutcomeLayout& layout, std::span<const Outcome> outcomes) {
+store::OutcomeRows outcome_rows(const OutcomeLayout& layout, std::span<const Outcome> outcomes) {
   const auto table = replication_table(layout, outcomes);
   store::OutcomeRows rows;
   for (const auto& o : outcomes) rows.replications.push_back(o.replication);
   // The replication is the rows' key, not a value column.
   for (std::size_t c = 1; c < table.size(); ++c)
     rows.columns.push_back({table[c].name, to_string(table[c].type), table[c].values});
-  store.put_outcomes(study, point, rows);
+  return rows;
 }
 
+void store_replications(store::Store& store, std::int64_t study, std::int64_t point,
+                        const OutcomeLayout& layout, std::span<const Outcome> outcomes) {
+  store.put_outcomes(study, point, outcome_rows(layout, outcomes));
+}
+
+namespace {
+
+// A finished point's rows built from its stored chunks; false when the point has no result.
+bool rows_from_chunks(store::Store& store, std::int64_t study, std::int64_t point,
+                      store::OutcomeRows& rows) {
+  const auto result = store.result(study, point);
+  if (!result) return false;
+  std::vector<Outcome> outcomes;
+  for (const auto& c : store.chunks(study, point)) {
+    auto part = decode_outcomes(c.outcomes);
+    outcomes.insert(outcomes.end(), std::make_move_iterator(part.begin()),
+                    std::make_move_iterator(part.end()));
+  }
+  rows = outcome_rows(parse_layout(result->layout), outcomes);
+  return true;
+}
+
+}  // namespace
+
 void ensure_replications(store::Store& store, std::int64_t study) {
+  // A read-only store cannot cache the rows; study_replications builds them in memory.
+  if (store.read_only()) return;
   for (const auto& p : store.points(study)) {
     if (p.status != "done" || store.has_outcomes(study, p.index)) continue;
-    const auto result = store.result(study, p.index);
-    if (!result) continue;
-    std::vector<Outcome> outcomes;
-    for (const auto& c : store.chunks(study, p.index)) {
-      auto part = decode_outcomes(c.outcomes);
-      outcomes.insert(outcomes.end(), std::make_move_iterator(part.begin()),
-                      std::make_move_iterator(part.end()));
-    }
-    store_replications(store, study, p.index, parse_layout(result->layout), outcomes);
+    store::OutcomeRows rows;
+    if (rows_from_chunks(store, study, p.index, rows)) store.put_outcomes(study, p.index, rows);
   }
 }
 
@@ -184,8 +202,12 @@ std::vector<Column> study_replications(store::Store& store, std::int64_t study) 
   std::map<std::string, std::size_t> index;
   std::size_t rows = 0;
   for (const auto& p : store.points(study)) {
-    if (!store.has_outcomes(study, p.index)) continue;
-    const auto stored = store.outcomes(study, p.index);
+    store::OutcomeRows stored;
+    if (store.has_outcomes(study, p.index))
+      stored = store.outcomes(study, p.index);
+    else if (!store.read_only() || p.status != "done" ||
+             !rows_from_chunks(store, study, p.index, stored))
+      continue;
     const std::size_t n = stored.replications.size();
     for (const auto& sc : stored.columns) {
       if (index.count(sc.name)) continue;

@@ -40,6 +40,7 @@ std::string replication_csv(std::span<const Column> columns);
 // replication_outcomes). Points whose rows are absent (stores written before the table
 // existed, or a sweep killed between its result and its rows) are filled from their stored
 // chunks, so every finished point can be read without flank.
+store::OutcomeRows outcome_rows(const OutcomeLayout& layout, std::span<const Outcome> outcomes);
 void store_replications(store::Store& store, std::int64_t study, std::int64_t point,
                         const OutcomeLayout& layout, std::span<const Outcome> outcomes);
 void ensure_replications(store::Store& store, std::int64_t study);

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "flank/core/error.hpp"
+
 namespace flank {
 
 namespace {
@@ -62,12 +64,22 @@ void write_file_atomically(const std::string& path_given, std::string_view conte
     if (!ec) path = target.string();
   }
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+  const bool exists = ::stat(path.c_str(), &info) == 0;
+  // A directory, a missing folder or one we may not write is the user's path, not a failed
+  // job: exit status 2 naming it (it was exit 1, "cannot rename into place").
+  if (exists && S_ISDIR(info.st_mode))
+    throw InputError(Diagnostic{{path_given, 0, 0}, "", "is a directory; give a file name"});
+  if (exists && !S_ISREG(info.st_mode)) {
     write_in_place(path, content);
     return;
   }
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = mkstemp(tmp.data());
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == EROFS))
+    throw InputError(Diagnostic{{path_given, 0, 0},
+                                "",
+                                std::string("cannot write the file there: ") +
+                                    (errno == ENOENT ? "no such folder" : std::strerror(errno))});
   if (fd < 0) fail("cannot create a temporary file for", path);
   if (!write_all(fd, content)) {
     ::close(fd);

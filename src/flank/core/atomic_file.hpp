@@ -6,7 +6,8 @@
 
 namespace flank {
 
-// Throws std::runtime_error naming the path on failure. "-" writes to standard output. An
+// Throws InputError naming the path when it is a directory or its folder is missing or not
+// writable, std::runtime_error naming it on other failures. "-" writes to standard output. An
 // existing device or FIFO (/dev/null, a named pipe) is written in place, and a symbolic link
 // is followed, so neither is replaced by a regular file.
 void write_file_atomically(const std::string& path, std::string_view content);

@@ -21,6 +21,11 @@ inline constexpr std::uint64_t kMaxReplications = 100'000'000;  // per run or de
 inline constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 63) - 1;
 inline constexpr std::uint64_t kMaxDesignPoints = 1'000'000;
 inline constexpr std::uint64_t kMaxFolds = 1000;
+inline constexpr std::uint64_t kMaxThreads = 1024;
+// Replications in a whole study (points × scenarios × replications), and its stored chunks:
+// the sweep lists every chunk before it starts, and the store holds one row per chunk.
+inline constexpr std::uint64_t kMaxStudyReplications = 10'000'000'000;
+inline constexpr std::uint64_t kMaxStudyChunks = 10'000'000;
 
 // A count written in decimal digits only (no sign, no exponent, no spaces), within [lo, hi].
 // Returns an empty string when valid, else why not (for the caller to report at its location).

@@ -1,5 +1,6 @@
 #include "flank/mc/runner.hpp"
 
+#include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -13,6 +14,8 @@
 #include <memory>
 
 #include "flank/campaign/engine.hpp"
+#include "flank/core/error.hpp"
+#include "flank/core/parse.hpp"
 #include "flank/mc/summary_fold.hpp"
 
 namespace flank::mc {
@@ -71,6 +74,13 @@ void Signature::add(const Outcome& o) {
 
 Summary run(const Scenario& scenario, const RunConfig& config) {
   const auto started = std::chrono::steady_clock::now();
+  // The wave below holds 4 chunks per thread: `--threads 2147483647` sized it past memory and
+  // crashed (SIGSEGV). Every front end (run, bench, game, serve) reaches this check.
+  if (config.threads > 0 && static_cast<std::uint64_t>(config.threads) > kMaxThreads)
+    throw InputError(Diagnostic{
+        {},
+        "--threads",
+        fmt::format("expected 0 (all cores) to {} threads, got {}", kMaxThreads, config.threads)});
   const int threads = config.threads > 0 ? config.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
   tbb::enumerable_thread_specific<std::unique_ptr<campaign::Engine>> engines;

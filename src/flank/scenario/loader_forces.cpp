@@ -234,6 +234,17 @@ void Compiler::units(const Node* list) {
               s_.units.push_back(std::move(u));
               unit_nodes_.push_back(&item);
             });
+  // A side without units is meaningless for the engine (nothing to attack or defend with);
+  // `units: []` had loaded, run and reported a campaign.
+  if (list && list->is_seq()) {
+    std::array<std::size_t, kSides> per_side{};
+    for (const auto& u : s_.units) ++per_side[u.side];
+    for (SideId s = 0; s < kSides; ++s)
+      if (per_side[s] == 0)
+        c_.error(*list, "units",
+                 "the " + std::string(s == kRed ? "red" : "blue") +
+                     " side has no units; each side needs at least one");
+  }
 }
 
 }  // namespace flank::loader_detail

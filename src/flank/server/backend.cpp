@@ -132,7 +132,7 @@ json timeline_json(const Scenario& scenario, std::uint64_t seed, std::uint64_t r
 }
 
 json sweeps_json(const std::string& store_path) {
-  store::Store store(store_path);
+  store::Store store(store_path, store::Access::Read);
   json studies = json::array();
   for (const auto& s : store.studies())
     studies.push_back(json::parse(analysis::export_json(store, s.id)));

@@ -10,85 +10,13 @@
 #include <utility>
 
 #include "flank/core/error.hpp"
+#include "flank/store/store_detail.hpp"
 
 namespace flank::store {
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS studies (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  design_yaml TEXT NOT NULL,
-  scenario TEXT NOT NULL,
-  scenario_hash TEXT NOT NULL,
-  seed INTEGER NOT NULL,
-  replications INTEGER NOT NULL,
-  chunk INTEGER NOT NULL,
-  outputs TEXT NOT NULL,
-  status TEXT NOT NULL,
-  created TEXT NOT NULL,
-  extra TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS points (
-  study INTEGER NOT NULL REFERENCES studies(id),
-  idx INTEGER NOT NULL,
-  scenario TEXT NOT NULL,
-  role TEXT NOT NULL,
-  overrides TEXT NOT NULL,
-  factors TEXT NOT NULL,
-  status TEXT NOT NULL,
-  PRIMARY KEY (study, idx)
-);
-CREATE TABLE IF NOT EXISTS chunks (
-  study INTEGER NOT NULL,
-  point INTEGER NOT NULL,
-  first INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  outcomes BLOB NOT NULL,
-  PRIMARY KEY (study, point, first)
-);
-CREATE TABLE IF NOT EXISTS summaries (
-  study INTEGER NOT NULL,
-  point INTEGER NOT NULL,
-  replications INTEGER NOT NULL,
-  layout TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  PRIMARY KEY (study, point)
-);
-CREATE TABLE IF NOT EXISTS metrics (
-  study INTEGER NOT NULL,
-  point INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  value REAL,
-  lo REAL,
-  hi REAL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY (study, point, name)
-);
--- Per-replication outcomes in plain SQL (docs/formats.md): column names once per point,
--- values keyed by (replication, column). Created on open, so older stores gain them; their
--- rows are filled from the chunks when first exported (analysis::ensure_replications).
-CREATE TABLE IF NOT EXISTS outcome_columns (
-  study INTEGER NOT NULL,
-  point INTEGER NOT NULL,
-  col INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  type TEXT NOT NULL,
-  PRIMARY KEY (study, point, col)
-);
-CREATE TABLE IF NOT EXISTS outcome_values (
-  study INTEGER NOT NULL,
-  point INTEGER NOT NULL,
-  replication INTEGER NOT NULL,
-  col INTEGER NOT NULL,
-  value REAL,
-  PRIMARY KEY (study, point, replication, col)
-) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS replication_outcomes AS
-  SELECT v.study, v.point, v.replication, c.name, c.type, v.value
-  FROM outcome_values v JOIN outcome_columns c USING (study, point, col);
-)sql";
+using detail::Statement;
+using detail::Transaction;
 
 std::string now_utc() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -98,101 +26,6 @@ std::string now_utc() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db));
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  Statement& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
-  Statement& bind(int i, double v) {
-    check(sqlite3_bind_double(stmt_, i, v));
-    return *this;
-  }
-  Statement& bind_null(int i) {
-    check(sqlite3_bind_null(stmt_, i));
-    return *this;
-  }
-  Statement& bind(int i, const std::string& v) {
-    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int i, const std::vector<std::uint8_t>& v) {
-    check(sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  // True while a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  void run() {
-    while (step()) {
-    }
-    sqlite3_reset(stmt_);
-  }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  bool is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
-  std::int64_t i64(int c) const { return sqlite3_column_int64(stmt_, c); }
-  std::uint64_t u64(int c) const { return static_cast<std::uint64_t>(i64(c)); }
-  double real(int c) const { return sqlite3_column_double(stmt_, c); }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))) : "";
-  }
-  std::vector<std::uint8_t> blob(int c) const {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
-    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt_, c))
-             : std::vector<std::uint8_t>{};
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) throw std::runtime_error(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw std::runtime_error("store: " + msg);
-  }
-}
-
-// Commits on success, rolls back if an exception leaves the scope.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
 
 Study read_study(const Statement& s) {
   Study st;
@@ -218,37 +51,13 @@ constexpr const char* kStudyColumns =
 
 }  // namespace
 
-Store::Store(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error("store: cannot open " + path + ": " + msg);
-  }
-  sqlite3_busy_timeout(db_, 10000);
-  try {
-    exec(db_, "PRAGMA journal_mode=WAL");
-    exec(db_, "PRAGMA synchronous=NORMAL");
-    exec(db_, "PRAGMA foreign_keys=ON");
-    exec(db_, kSchema);
-  } catch (...) {
-    // A file that is not SQLite is the user's mistake (exit 2 naming it), not a failure.
-    const bool not_a_database = sqlite3_errcode(db_) == SQLITE_NOTADB;
-    sqlite3_close(db_);
-    if (not_a_database)
-      throw InputError(
-          Diagnostic{{path, 0, 0}, "--store", "not a flank results store (not SQLite)"});
-    throw;
-  }
-}
-
 Store::~Store() {
   sqlite3_close(db_);
 }
 
 std::int64_t Store::create_study(const Study& s, const std::vector<Point>& points) {
-  Transaction tx(db_);
-  Statement ins(db_,
+  Transaction tx(db_, path_);
+  Statement ins(db_, path_,
                 "INSERT INTO studies (name, kind, design_yaml, scenario, scenario_hash, seed, "
                 "replications, chunk, outputs, status, created, extra) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)");
@@ -265,7 +74,7 @@ std::int64_t Store::create_study(const Study& s, const std::vector<Point>& point
       .bind(11, s.extra.empty() ? std::string("{}") : s.extra);
   ins.run();
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement pt(db_,
+  Statement pt(db_, path_,
                "INSERT INTO points (study, idx, scenario, role, overrides, factors, status) "
                "VALUES (?, ?, ?, ?, ?, ?, 'pending')");
   for (const auto& p : points) {
@@ -279,14 +88,16 @@ std::int64_t Store::create_study(const Study& s, const std::vector<Point>& point
 }
 
 std::vector<Study> Store::studies() {
-  Statement s(db_, (std::string("SELECT ") + kStudyColumns + " FROM studies ORDER BY id").c_str());
+  Statement s(db_, path_,
+              (std::string("SELECT ") + kStudyColumns + " FROM studies ORDER BY id").c_str());
   std::vector<Study> out;
   while (s.step()) out.push_back(read_study(s));
   return out;
 }
 
 std::optional<Study> Store::study(std::int64_t id) {
-  Statement s(db_, (std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = ?").c_str());
+  Statement s(db_, path_,
+              (std::string("SELECT ") + kStudyColumns + " FROM studies WHERE id = ?").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_study(s);
@@ -294,29 +105,30 @@ std::optional<Study> Store::study(std::int64_t id) {
 
 std::optional<Study> Store::find_study(const std::string& kind, const std::string& design_yaml,
                                        std::uint64_t seed, std::uint64_t replications) {
-  Statement s(db_, (std::string("SELECT ") + kStudyColumns +
-                    " FROM studies WHERE kind = ? AND design_yaml = ? AND seed = ? AND "
-                    "replications = ? ORDER BY id DESC LIMIT 1")
-                       .c_str());
+  Statement s(db_, path_,
+              (std::string("SELECT ") + kStudyColumns +
+               " FROM studies WHERE kind = ? AND design_yaml = ? AND seed = ? AND "
+               "replications = ? ORDER BY id DESC LIMIT 1")
+                  .c_str());
   s.bind(1, kind).bind(2, design_yaml).bind(3, seed).bind(4, replications);
   if (!s.step()) return std::nullopt;
   return read_study(s);
 }
 
 void Store::set_study_status(std::int64_t study, const std::string& status) {
-  Statement s(db_, "UPDATE studies SET status = ? WHERE id = ?");
+  Statement s(db_, path_, "UPDATE studies SET status = ? WHERE id = ?");
   s.bind(1, status).bind(2, study);
   s.run();
 }
 
 void Store::set_study_extra(std::int64_t study, const std::string& extra_json) {
-  Statement s(db_, "UPDATE studies SET extra = ? WHERE id = ?");
+  Statement s(db_, path_, "UPDATE studies SET extra = ? WHERE id = ?");
   s.bind(1, extra_json).bind(2, study);
   s.run();
 }
 
 std::vector<Point> Store::points(std::int64_t study) {
-  Statement s(db_,
+  Statement s(db_, path_,
               "SELECT idx, scenario, role, overrides, factors, status FROM points WHERE study = ? "
               "ORDER BY idx");
   s.bind(1, study);
@@ -326,7 +138,7 @@ std::vector<Point> Store::points(std::int64_t study) {
 }
 
 std::vector<std::uint64_t> Store::chunk_firsts(std::int64_t study, std::int64_t point) {
-  Statement s(db_, "SELECT first FROM chunks WHERE study = ? AND point = ? ORDER BY first");
+  Statement s(db_, path_, "SELECT first FROM chunks WHERE study = ? AND point = ? ORDER BY first");
   s.bind(1, study).bind(2, point);
   std::vector<std::uint64_t> out;
   while (s.step()) out.push_back(s.u64(0));
@@ -334,7 +146,7 @@ std::vector<std::uint64_t> Store::chunk_firsts(std::int64_t study, std::int64_t 
 }
 
 void Store::put_chunk(std::int64_t study, std::int64_t point, const Chunk& chunk) {
-  Statement s(db_,
+  Statement s(db_, path_,
               "INSERT INTO chunks (study, point, first, count, outcomes) VALUES (?, ?, ?, ?, ?)");
   s.bind(1, study).bind(2, point).bind(3, chunk.first).bind(4, chunk.count).bind(5, chunk.outcomes);
   // A single statement is its own transaction in SQLite: the chunk is stored whole or not at all.
@@ -342,7 +154,7 @@ void Store::put_chunk(std::int64_t study, std::int64_t point, const Chunk& chunk
 }
 
 std::vector<Chunk> Store::chunks(std::int64_t study, std::int64_t point) {
-  Statement s(db_,
+  Statement s(db_, path_,
               "SELECT first, count, outcomes FROM chunks WHERE study = ? AND point = ? "
               "ORDER BY first");
   s.bind(1, study).bind(2, point);
@@ -352,13 +164,13 @@ std::vector<Chunk> Store::chunks(std::int64_t study, std::int64_t point) {
 }
 
 void Store::put_result(std::int64_t study, std::int64_t point, const PointResult& r) {
-  Transaction tx(db_);
-  Statement sum(db_,
+  Transaction tx(db_, path_);
+  Statement sum(db_, path_,
                 "INSERT OR REPLACE INTO summaries (study, point, replications, layout, summary) "
                 "VALUES (?, ?, ?, ?, ?)");
   sum.bind(1, study).bind(2, point).bind(3, r.replications).bind(4, r.layout).bind(5, r.summary);
   sum.run();
-  Statement met(db_,
+  Statement met(db_, path_,
                 "INSERT OR REPLACE INTO metrics (study, point, name, value, lo, hi, n) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& m : r.metrics) {
@@ -367,19 +179,19 @@ void Store::put_result(std::int64_t study, std::int64_t point, const PointResult
     met.run();
     met.reset();
   }
-  Statement st(db_, "UPDATE points SET status = 'done' WHERE study = ? AND idx = ?");
+  Statement st(db_, path_, "UPDATE points SET status = 'done' WHERE study = ? AND idx = ?");
   st.bind(1, study).bind(2, point);
   st.run();
   tx.commit();
 }
 
 std::optional<PointResult> Store::result(std::int64_t study, std::int64_t point) {
-  Statement s(db_,
+  Statement s(db_, path_,
               "SELECT replications, layout, summary FROM summaries WHERE study = ? AND point = ?");
   s.bind(1, study).bind(2, point);
   if (!s.step()) return std::nullopt;
   PointResult r{s.u64(0), s.text(1), s.text(2), {}};
-  Statement m(db_,
+  Statement m(db_, path_,
               "SELECT name, value, lo, hi, n FROM metrics WHERE study = ? AND point = ? "
               "ORDER BY name");
   m.bind(1, study).bind(2, point);
@@ -388,16 +200,17 @@ std::optional<PointResult> Store::result(std::int64_t study, std::int64_t point)
 }
 
 void Store::put_outcomes(std::int64_t study, std::int64_t point, const OutcomeRows& rows) {
-  Transaction tx(db_);
+  Transaction tx(db_, path_);
   for (const char* table : {"outcome_columns", "outcome_values"}) {
-    Statement del(db_,
+    Statement del(db_, path_,
                   (std::string("DELETE FROM ") + table + " WHERE study = ? AND point = ?").c_str());
     del.bind(1, study).bind(2, point);
     del.run();
   }
   Statement col(
-      db_, "INSERT INTO outcome_columns (study, point, col, name, type) VALUES (?, ?, ?, ?, ?)");
-  Statement val(db_,
+      db_, path_,
+      "INSERT INTO outcome_columns (study, point, col, name, type) VALUES (?, ?, ?, ?, ?)");
+  Statement val(db_, path_,
                 "INSERT INTO outcome_values (study, point, replication, col, value) "
                 "VALUES (?, ?, ?, ?, ?)");
   for (std::size_t c = 0; c < rows.columns.size(); ++c) {
@@ -423,18 +236,20 @@ void Store::put_outcomes(std::int64_t study, std::int64_t point, const OutcomeRo
 }
 
 bool Store::has_outcomes(std::int64_t study, std::int64_t point) {
-  Statement s(db_, "SELECT 1 FROM outcome_columns WHERE study = ? AND point = ? LIMIT 1");
+  if (!outcome_tables_) return false;  // a read-only store from before the tables existed
+  Statement s(db_, path_, "SELECT 1 FROM outcome_columns WHERE study = ? AND point = ? LIMIT 1");
   s.bind(1, study).bind(2, point);
   return s.step();
 }
 
 OutcomeRows Store::outcomes(std::int64_t study, std::int64_t point) {
   OutcomeRows out;
-  Statement c(db_,
+  if (!outcome_tables_) return out;
+  Statement c(db_, path_,
               "SELECT name, type FROM outcome_columns WHERE study = ? AND point = ? ORDER BY col");
   c.bind(1, study).bind(2, point);
   while (c.step()) out.columns.push_back({c.text(0), c.text(1), {}});
-  Statement v(db_,
+  Statement v(db_, path_,
               "SELECT replication, col, value FROM outcome_values WHERE study = ? AND point = ? "
               "ORDER BY replication, col");
   v.bind(1, study).bind(2, point);

@@ -75,9 +75,19 @@ struct OutcomeRows {
   std::vector<OutcomeColumn> columns;
 };
 
+// How a command uses the store. Opening checks that the file is a flank results store (its
+// application_id and schema, src/flank/store/store_open.cpp) before anything is written, so a
+// foreign or damaged SQLite file, or one that cannot be read or written, is an InputError
+// naming the file (exit status 2), not a raw SQLite message in the middle of a run.
+enum class Access : std::uint8_t {
+  Write,  // sweep, plan, game: created if absent; the file and its folder must be writable
+  Read,   // results, findings, serve: must exist; read-only files and folders are fine (the
+          // per-replication rows a read would cache are then built in memory instead)
+};
+
 class Store {
  public:
-  explicit Store(const std::string& path);  // creates the file and schema if needed
+  explicit Store(const std::string& path, Access access = Access::Write);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -109,9 +119,15 @@ class Store {
   bool has_outcomes(std::int64_t study, std::int64_t point);
   OutcomeRows outcomes(std::int64_t study, std::int64_t point);  // ascending replication
 
+  // True when opened for reading a file or folder this process may not write.
+  bool read_only() const { return read_only_; }
+
  private:
+  void open(Access access);
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
+  bool outcome_tables_ = true;  // false only in a read-only store written before they existed
 };
 
 }  // namespace flank::store
