@@ -1,7 +1,9 @@
 // `flank game`: Red's plans against Blue's options as a zero-sum matrix game estimated by
 // Monte Carlo with common random numbers (src/flank/game/estimate.hpp): the payoff matrix with
 // intervals, each Blue option's worst case and Red's best response, Blue's minimax option and
-// the mixed equilibrium with a bootstrap interval on its value.
+// the mixed equilibrium with a bootstrap interval on its value. With --store the game is a
+// study whose replication chunks are stored as they complete, so --resume after a kill
+// finishes it with exactly the uninterrupted answer; --mpi spreads the chunks over ranks.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,33 +15,14 @@
 #include <vector>
 
 #include "command.hpp"
-#include "flank/analysis/red_plans.hpp"
 #include "flank/core/atomic_file.hpp"
 #include "flank/core/error.hpp"
-#include "flank/game/estimate.hpp"
-#include "flank/mc/runner.hpp"
-#include "flank/scenario/loader.hpp"
-#include "flank/store/store.hpp"
+#include "game_work.hpp"
 
+namespace flank::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-struct GameCliOptions {
-  std::string plans, json_file, payoff, red, store;
-  std::uint64_t replications = 0, first_batch = 0, bootstrap = 0, seed = 0;
-  bool n_set = false, first_set = false, boot_set = false, seed_set = false;
-  int threads = 0;
-  bool quiet = false;
-};
-
-flank::analysis::OutcomeLayout layout_of(const flank::Scenario& s) {
-  flank::analysis::OutcomeLayout layout;
-  for (const auto& o : s.objectives) layout.objectives.push_back(o.id);
-  for (const auto& e : s.escalation) layout.escalation.push_back(e.id);
-  layout.horizon_hours = s.params.horizon_days * 24;
-  return layout;
-}
 
 std::string interval(const flank::game::CellEstimate& c, bool probability) {
   return probability ? fmt::format("{:.3f} [{:.3f},{:.3f}]", c.mean, c.lo, c.hi)
@@ -50,124 +33,46 @@ Json cell_json(const flank::game::CellEstimate& c) {
   return Json{{"mean", c.mean}, {"lo", c.lo}, {"hi", c.hi}, {"n", c.n}};
 }
 
-// The game as one study of kind "game": a point per cell (plan × option, row-major) with the
-// payoff as its metric, and the whole game JSON as the study's results, so `flank results`
-// exports it. Not resumable: a game is recomputed from its seed.
-void store_game(const std::string& path, const flank::analysis::PlansFile& file,
-                const flank::game::EstimateOptions& eo, const flank::game::GameEstimate& g,
-                const Json& game, bool quiet) {
-  using namespace flank;
-  store::Store db(path);
-  store::Study s;
-  s.name = file.name + " (" + file.payoff.name + ")";  // one study per payoff in findings
-  s.kind = "game";
-  s.design_yaml = file.text;
-  s.scenario = file.scenario;
-  s.scenario_hash = fmt::format("{:016x}", load_scenario(file.scenario).hash);
-  s.seed = eo.seed;
-  s.replications = eo.replications;
-  s.chunk = 0;
-  s.outputs = Json::array({file.payoff.name}).dump();
-  std::vector<store::Point> points;
-  for (std::size_t i = 0; i < g.plans; ++i)
-    for (std::size_t j = 0; j < g.options; ++j) {
-      Json overrides = Json::array();
-      for (const auto& o : file.plans[i].set) overrides.push_back(o);
-      for (const auto& o : file.options[j].set) overrides.push_back(o);
-      points.push_back({static_cast<std::int64_t>(i * g.options + j),
-                        file.plans[i].variant.empty() ? file.scenario : file.plans[i].variant,
-                        "cell:" + file.plans[i].id + "×" + file.options[j].id, overrides.dump(),
-                        Json::array({i, j}).dump(), "pending"});
-    }
-  const auto id = db.create_study(s, points);
-  for (std::size_t c = 0; c < g.cells.size(); ++c) {
-    const auto& cell = g.cells[c];
-    db.put_result(id, static_cast<std::int64_t>(c),
-                  {cell.n, "{}", "{}", {{file.payoff.name, cell.mean, cell.lo, cell.hi, cell.n}}});
+int run(const GameCliOptions& opt) {
+  if (opt.mpi) return run_game_mpi(opt);
+  const auto setup = setup_game(opt);
+  std::unique_ptr<store::Store> db;
+  std::unique_ptr<game::ChunkCache> cache;
+  GameStudy study;
+  if (!opt.store.empty()) {
+    db = std::make_unique<store::Store>(opt.store);
+    study = open_game_study(*db, *setup, opt.resume);
+    cache = std::make_unique<game::StoreCache>(*db, study.id, setup->cells.size());
+  } else {
+    if (opt.resume) throw InputError(Diagnostic{{}, "--resume", "needs --store"});
+    cache = std::make_unique<game::MemoryCache>();
   }
-  db.set_study_extra(id, game.dump());
-  db.set_study_status(id, "done");
-  if (!quiet)
-    std::fprintf(stderr, "flank game: stored as study %lld in %s\n", static_cast<long long>(id),
-                 path.c_str());
-}
-
-int run(GameCliOptions opt) {
-  using namespace flank;
-  using namespace flank::analysis;
-  PlansFile file = load_plans(opt.plans);
-  if (!opt.payoff.empty()) {
-    try {
-      file.payoff = parse_metric(opt.payoff);
-    } catch (const std::invalid_argument& e) {
-      throw InputError(Diagnostic{{}, "--payoff", e.what()});
-    }
-    if (file.payoff.kind == Metric::Kind::HoursQuantile)
-      throw InputError(Diagnostic{{}, "--payoff", "a quantile has no per-replication value"});
-  }
-  if (!opt.red.empty()) {
-    if (opt.red != "max" && opt.red != "min")
-      throw InputError(Diagnostic{{}, "--red", "expected max or min"});
-    file.red_maximises = opt.red == "max";
-  }
-  game::EstimateOptions eo;
-  eo.replications = opt.n_set ? opt.replications : file.replications;
-  eo.first_batch = opt.first_set ? opt.first_batch : file.first_batch;
-  eo.bootstrap = opt.boot_set ? opt.bootstrap : file.bootstrap;
-  eo.seed = opt.seed_set ? opt.seed : file.seed;
-  eo.probability = file.payoff.is_probability();
-  eo.red_maximises = file.red_maximises;
-  if (eo.replications == 0)
-    throw InputError(Diagnostic{{}, "-n", "the number of replications must be at least 1"});
-  if (opt.threads < 0)
-    throw InputError(Diagnostic{{}, "--threads", "the thread count must be 0 (all) or more"});
-
-  // Every cell is compiled before anything runs, so a bad plan or option fails at once.
-  const CellBuilder builder(file);
-  const std::size_t P = file.plans.size(), O = file.options.size();
-  std::vector<std::unique_ptr<Scenario>> cells(P * O);
-  std::vector<OutcomeLayout> layouts(P * O);
-  for (std::size_t i = 0; i < P; ++i)
-    for (std::size_t j = 0; j < O; ++j) {
-      cells[i * O + j] = std::make_unique<Scenario>(builder.build_cell(i, j));
-      layouts[i * O + j] = layout_of(*cells[i * O + j]);
-      Outcome probe;
-      probe.objective_hour.assign(layouts[i * O + j].objectives.size(), kNever);
-      probe.before_reinforcements.assign(probe.objective_hour.size(), 0);
-      probe.held_at_end.assign(probe.objective_hour.size(), 0);
-      probe.escalation.assign(layouts[i * O + j].escalation.size(), 0);
-      try {
-        per_replication(file.payoff, layouts[i * O + j], probe);
-      } catch (const std::invalid_argument& e) {
-        throw InputError(Diagnostic{file.payoff_where, "payoff", e.what()});
-      }
-    }
-
   const auto start = std::chrono::steady_clock::now();
-  std::size_t calls = 0;
-  const game::CellSampler sample = [&](std::size_t i, std::size_t j, std::uint64_t first,
-                                       std::uint64_t count) {
-    std::vector<double> values;
-    values.reserve(count);
-    mc::RunConfig config;
-    config.seed = eo.seed;
-    config.first_replication = first;
-    config.replications = count;
-    config.threads = opt.threads;
-    const auto& layout = layouts[i * O + j];
-    config.on_outcome = [&](const Outcome& o) {
-      values.push_back(per_replication(file.payoff, layout, o));
-    };
-    mc::run(*cells[i * O + j], config);
-    if (!opt.quiet && ++calls % O == 0)
-      std::fprintf(stderr, "flank game: %zu cells run, %.1f s\n", calls,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    return values;
+  game::EstimateOptions eo = setup->eo;
+  GameProgress progress(opt.quiet);
+  eo.prepare = [&](const std::vector<game::CellRange>& ranges) {
+    std::vector<game::WorkUnit> units;
+    for (const auto& u : game::split_ranges(ranges, setup->options(), setup->chunk))
+      if (!cache->has(u)) units.push_back(u);
+    for (std::size_t k = 0; k < units.size(); ++k) {
+      cache->put(units[k], compute_unit(*setup, units[k], opt.threads));
+      progress(k + 1, units.size());
+    }
   };
-  const game::GameEstimate g = game::estimate_game(P, O, sample, eo);
+  const game::GameEstimate g =
+      game::estimate_game(setup->plans(), setup->options(), cache_sampler(*setup, *cache), eo);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report_game(opt, *setup, g, db.get(), study, *cache, seconds);
+}
 
+}  // namespace
+
+int report_game(const GameCliOptions& opt, const GameSetup& setup, const game::GameEstimate& g,
+                store::Store* db, const GameStudy& study, game::ChunkCache& cache, double seconds) {
+  const auto& file = setup.file;
+  const auto& eo = setup.eo;
+  const std::size_t P = setup.plans(), O = setup.options();
   const auto ids = [](const auto& items, const std::vector<std::size_t>& which) {
     std::string out;
     for (std::size_t k : which) out += (out.empty() ? "" : ", ") + items[k].id;
@@ -179,12 +84,14 @@ int run(GameCliOptions opt) {
   };
 
   Json j;
+  j["format"] = "flank-game-1";
   j["study"] = file.name;
   j["payoff"] = file.payoff.name;
   j["red"] = file.red_maximises ? "max" : "min";
   j["seed"] = eo.seed;
   j["replications"] = eo.replications;
   j["first_batch"] = eo.first_batch;
+  j["chunk"] = setup.chunk;
   j["replications_run"] = g.replications_run;
   j["replications_full"] = g.replications_full;
   j["replications_saved"] = g.replications_full - g.replications_run;
@@ -226,7 +133,12 @@ int run(GameCliOptions opt) {
   for (std::size_t c = 0; c < O; ++c) blue[file.options[c].id] = g.mixed.col[c];
   j["equilibrium"] = {{"value", g.mixed.value},   {"lo", g.value_lo}, {"hi", g.value_hi},
                       {"bootstrap", g.bootstrap}, {"red", red},       {"blue", blue}};
-  if (!opt.store.empty()) store_game(opt.store, file, eo, g, j, opt.quiet);
+  if (db) {
+    finish_game_study(*db, study, setup, g, cache, j);
+    if (!opt.quiet)
+      std::fprintf(stderr, "flank game: study %lld %s in %s\n", static_cast<long long>(study.id),
+                   study.resumed ? "resumed" : "stored", opt.store.c_str());
+  }
   if (!opt.json_file.empty() && opt.json_file != "-")
     write_file_atomically(opt.json_file, j.dump(2) + "\n");
   if (opt.json_file == "-") {
@@ -293,6 +205,8 @@ int run(GameCliOptions opt) {
   return cli::kExitOk;
 }
 
+namespace {
+
 flank::cli::Register reg{
     {"game", [](CLI::App& app) {
        auto opt = std::make_shared<GameCliOptions>();
@@ -310,16 +224,25 @@ flank::cli::Register reg{
        cmd->add_option("--payoff", opt->payoff, "Payoff metric (default: the file's)");
        cmd->add_option("--red", opt->red, "max or min: what Red wants of the payoff");
        cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)");
-       cmd->add_option("--store", opt->store, "Also record the game in this results store");
+       cmd->add_option("--store", opt->store,
+                       "Record the game in this results store, chunk by chunk as it runs");
+       auto* chunk = cmd->add_option("--chunk", opt->chunk,
+                                     "Replications per stored chunk (default: the file's, else 50)")
+                         ->check(flank::cli::replications_check());
+       cmd->add_flag("--resume", opt->resume,
+                     "Continue the newest matching game study in the store (with --store)");
+       cmd->add_flag("--mpi", opt->mpi, "Spread the work over MPI ranks (mpirun/srun)");
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
-       return [opt, n, first, boot, seed] {
+       return [opt, n, first, boot, seed, chunk] {
          opt->n_set = n->count() > 0;
          opt->first_set = first->count() > 0;
          opt->boot_set = boot->count() > 0;
          opt->seed_set = seed->count() > 0;
+         opt->chunk_set = chunk->count() > 0;
          return run(*opt);
        };
      }}};
 
 }  // namespace
+}  // namespace flank::cli

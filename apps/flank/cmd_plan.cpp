@@ -159,7 +159,11 @@ int run(const PlanCliOptions& opt) {
 
   if (db) {
     store::Study s;
-    s.name = opt.adversary.empty() ? file.name : file.name + " vs " + adversary.study;
+    // Against an adversary the target is in the name: findings keeps the newest study of each
+    // name, and scripts/gen-findings.sh asks for one per target.
+    s.name = opt.adversary.empty()
+                 ? file.name
+                 : file.name + " vs " + adversary.study + " (" + target.text + ")";
     s.kind = "plan";
     s.design_yaml = file.text;
     s.scenario = file.scenario;

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "flank/core/bounded_read.hpp"
 #include "flank/core/error.hpp"
+#include "flank/report/game_json.hpp"
 #include "flank/report/html_report.hpp"
 #include "flank/scenario/loader.hpp"
 #include "flank/server/backend.hpp"
@@ -29,6 +30,7 @@ struct ReportOptions {
   std::vector<std::string> overrides;
   std::string timeline_file;
   std::string store;
+  std::vector<std::string> games;  // `flank game --json` files
   std::string output;
 };
 
@@ -75,6 +77,11 @@ int make_report(const ReportOptions& o) {
                    "",
                    "give either RUN.json (a `flank run --json` summary) or --run SCENARIO"});
   report::HtmlReportData data;
+  // Games are checked first: a malformed one fails before any scenario is run.
+  if (!o.games.empty()) {
+    data.games = json::array();
+    for (const auto& g : o.games) data.games.push_back(report::read_game_json(g));
+  }
   std::string ref;
   std::uint64_t seed = o.seed;
   LoadOptions load;
@@ -146,6 +153,9 @@ flank::cli::Register reg{
        cmd->add_option("--timeline", o->timeline_file,
                        "Timeline JSON (flank run --timeline) to show instead");
        cmd->add_option("--store", o->store, "Results store whose sweeps and plans to include");
+       cmd->add_option("--game", o->games,
+                       "Game (`flank game --json` output) to show as a payoff heat map "
+                       "(repeatable)");
        cmd->add_option("-o,--output", o->output, "HTML file to write")->required();
        return [o] { return make_report(*o); };
      }}};

@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { CHROMIUM_ARGS, WATCH_SCRIPT, api, check, findChromium, finishedRun, here, overlappingText, results, root, startServer } from "./harness.mjs";
 import { mapChecks } from "./map-checks.mjs";
 import { operationsChecks } from "./operations-checks.mjs";
+import { gameChecks, storeGame } from "./game-checks.mjs";
 
 const artifacts = join(here, "artifacts");
 const flank = resolve(process.argv[2] ?? join(root, "build/release/flank"));
@@ -55,6 +56,8 @@ try {
       // By day 0 (hour 0) nothing can have fallen: an output no factor moves.
       "outputs: [p:take-west:day2, p:take-west:day0, lost:blue]\nreplications: 60\nseed: 3\n",
   );
+  // A two-by-two game in the same store, and its JSON for a report's --game.
+  const gameJson = storeGame(flank, profile, store);
   server = await startServer(flank, ["--store", store]);
   const { base } = server;
 
@@ -183,6 +186,8 @@ try {
     assert.deepEqual(overlaps, []);
     await page.screenshot({ path: join(artifacts, "sweeps.png"), fullPage: true });
   });
+
+  await gameChecks(page, context, { base, flank, gameJson, run, artifacts });
 
   await check("the dashboard's probabilities are the run's", async () => {
     await page.click('.tabs button[data-view="dashboard"]');
@@ -326,7 +331,7 @@ try {
     }
   });
 
-  for (const name of ["map.png", "dashboard.png", "sweeps.png", "siege.png"]) {
+  for (const name of ["map.png", "dashboard.png", "sweeps.png", "siege.png", "game.png"]) {
     if (existsSync(join(artifacts, name))) copyFileSync(join(artifacts, name), join(root, "docs/img", name));
   }
 } catch (e) {

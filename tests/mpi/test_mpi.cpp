@@ -83,3 +83,62 @@ TEST(Mpi, TwoRanksGiveTheSingleProcessResults) {
   EXPECT_EQ(j["study"]["status"], "done");
   fs::remove_all(dir);
 }
+
+namespace {
+
+// Three plans (one raced out after the first batch) against two options.
+const char* kGamePlans = R"(study: mpi-game
+scenario: builtin:eastern-flank-2023
+candidates: builtin:posture-candidates
+payoff: p:vilnius:day14
+replications: 24
+first_batch: 8
+chunk: 5
+bootstrap: 30
+seed: 2
+plans:
+  - {id: base, source: "the scenario"}
+  - {id: hold, source: "assumption", set: ["doctrine.red.axes[kaliningrad].path=[gusev]"]}
+  - {id: meek, source: "assumption", set: ["doctrine.red.commit_ratio=6"]}
+options:
+  - {id: today, posture: []}
+  - {id: uk, posture: [uk-bde-vilnius]}
+)";
+
+}  // namespace
+
+TEST(Mpi, GameOnTwoRanksIsTheSingleProcessGame) {
+  if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun";
+  const auto dir = fs::temp_directory_path() / ("flank-mpi-game-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto plans = dir / "plans.yaml";
+  std::ofstream(plans) << kGamePlans;
+  const auto single = dir / "single.db", parallel = dir / "mpi.db";
+  const auto game = [&](std::vector<std::string> prefix, const fs::path& db, const char* threads,
+                        const fs::path& json) {
+    prefix.insert(prefix.end(), {"game", "--plans", plans.string(), "--threads", threads, "--quiet",
+                                 "--json", json.string()});
+    if (!db.empty()) prefix.insert(prefix.end(), {"--store", db.string()});
+    if (prefix.front() == "mpirun") prefix.push_back("--mpi");
+    return run(prefix);
+  };
+  ASSERT_EQ(game({FLANK_BINARY}, single, "2", dir / "single.json"), 0);
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+  const std::vector<std::string> two{"mpirun", "--oversubscribe", "-n", "2", FLANK_BINARY};
+  ASSERT_EQ(game(two, parallel, "1", dir / "mpi.json"), 0);
+  // Three ranks, no store: the units are kept in memory on rank 0.
+  const std::vector<std::string> three{"mpirun", "--oversubscribe", "-n", "3", FLANK_BINARY};
+  ASSERT_EQ(game(three, {}, "1", dir / "memory.json"), 0);
+
+  const auto reference = read(dir / "single.json");
+  EXPECT_EQ(read(dir / "mpi.json"), reference);
+  EXPECT_EQ(read(dir / "memory.json"), reference);
+  const auto j = nlohmann::json::parse(reference);
+  EXPECT_TRUE(j["plans"][2]["dropped"].get<bool>()) << "the racing phase was exercised";
+  const auto [json_single, csv_single] = exports(single, dir);
+  const auto [json_mpi, csv_mpi] = exports(parallel, dir);
+  EXPECT_EQ(csv_mpi, csv_single);
+  EXPECT_EQ(json_mpi, json_single);
+  fs::remove_all(dir);
+}

@@ -6,6 +6,7 @@ import { h, fill } from "./dom.js";
 import { createMap } from "./map.js";
 import { createDashboard } from "./dashboard.js";
 import { createSweeps, normaliseSweeps } from "./sweeps.js";
+import { normaliseGame } from "./gamechart.js";
 import { createAbout } from "./about.js";
 
 const VIEWS = [
@@ -47,13 +48,13 @@ function showTimeline(timeline, scenario, options) {
   state.map = createMap(views.map, state.timeline, { scenario, summary: state.summary, ...options });
 }
 
-function render({ summary, timeline, scenario, validation, sweeps, onReplication, ranking }) {
+function render({ summary, timeline, scenario, validation, sweeps, games, onReplication, ranking }) {
   if (summary) {
     state.summary = normaliseSummary(summary);
     createDashboard(views.dashboard, state.summary);
   }
   if (timeline) showTimeline(timeline, scenario, { onReplication, replications: summary?.replications, ranking });
-  if (sweeps !== undefined) createSweeps(views.sweeps, normaliseSweeps(sweeps));
+  if (sweeps !== undefined || games) createSweeps(views.sweeps, normaliseSweeps(sweeps), (games ?? []).map(normaliseGame).filter(Boolean));
   createAbout(views.about, { scenario, validation, summary: state.summary });
 }
 

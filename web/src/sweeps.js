@@ -3,6 +3,7 @@
 // ("flank-sweeps-1": the store's studies, each as `flank results --json` exports it,
 // "flank-study-1"); see docs/viewer.md. Charts: sweepcharts.js.
 import { h } from "./dom.js";
+import { gameCard, normaliseGame } from "./gamechart.js";
 import { fmt, frontierChart, isProbability, sobolBlock, tornadoChart, triple } from "./sweepcharts.js";
 
 function pointLabel(p, study) {
@@ -92,6 +93,7 @@ export function normaliseSweeps(data) {
       target: typeof results.target === "number" ? results.target : +(String(results.target ?? "").match(/([0-9]*\.?[0-9]+)\s*$/)?.[1] ?? NaN),
       targetText: results.target,
       best: results.best,
+      game: study.kind === "game" ? normaliseGame(results) : null,
     };
   });
 }
@@ -103,8 +105,9 @@ function difference(metric, v) {
   return isProbability(metric) ? `${sign}${Math.abs(100 * v).toFixed(1)} pp` : `${sign}${fmt(metric, Math.abs(v))}`;
 }
 
-export function createSweeps(root, studies) {
-  if (!studies.length) {
+// `games`: normalised games given to the report with --game, shown before the store's studies.
+export function createSweeps(root, studies, games = []) {
+  if (!studies.length && !games.length) {
     root.replaceChildren(
       h(
         "div",
@@ -119,7 +122,7 @@ export function createSweeps(root, studies) {
     );
     return;
   }
-  root.replaceChildren(h("div", { class: "dash" }, studies.map(studyCard)));
+  root.replaceChildren(h("div", { class: "dash" }, games.map((g) => gameCard(g, `Game: ${g.study} (${g.payoff})`)), studies.map(studyCard)));
 }
 
 function variantTable(s) {
@@ -156,6 +159,11 @@ function variantTable(s) {
 }
 
 function studyCard(s) {
+  if (s.game) {
+    const card = gameCard(s.game, `Game ${s.id}: ${s.name}`);
+    card.dataset.study = s.id;
+    return card;
+  }
   const best = s.best ? triple(s.best.risk) : null;
   return h(
     "section",

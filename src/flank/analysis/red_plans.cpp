@@ -251,6 +251,8 @@ PlansFile parse_plans(std::string_view text, const std::string& file) {
       r.count(v, e.key, 0, f.first_batch);
     } else if (e.key == "bootstrap") {
       r.count(v, e.key, 0, f.bootstrap);
+    } else if (e.key == "chunk") {
+      r.count(v, e.key, 1, f.chunk);
     } else if (e.key == "seed") {
       r.count(v, e.key, 0, f.seed);
     } else if (e.key == "plans") {
@@ -260,10 +262,24 @@ PlansFile parse_plans(std::string_view text, const std::string& file) {
     } else {
       sink.add(v.where, e.key,
                "unknown key (expected study, description, scenario, candidates, payoff, red, "
-               "replications, first_batch, bootstrap, seed, plans, options)");
+               "replications, first_batch, bootstrap, chunk, seed, plans, options)");
     }
   }
   if (!has_payoff) sink.add(root.where, "payoff", "a plans file needs payoff: METRIC");
+  // `plans: OTHER` takes the plans of another plans file, so one set of courses of action can
+  // meet several sets of Blue options; errors in them are reported in that file.
+  Node shared;
+  if (plans && plans->is_scalar() && !plans->scalar.empty()) {
+    const std::string ref = beside(file, plans->scalar);
+    try {
+      shared = doc::parse(read_ref(ref, "plans file"), ref, sink);
+      const Node* list = shared.is_map() ? shared.find("plans") : nullptr;
+      if (!list) sink.add(plans->where, "plans", "'" + ref + "' has no plans: list");
+      plans = list ? list : plans;
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics()) sink.add(plans->where, "plans", d.message);
+    }
+  }
   if (!plans || !plans->is_seq() || plans->seq.empty())
     sink.add(plans ? plans->where : root.where, "plans", "expected a non-empty list of plans");
   if (!options || !options->is_seq() || options->seq.empty())

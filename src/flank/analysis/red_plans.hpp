@@ -10,6 +10,7 @@
 //   replications: 200                     # per cell (-n overrides)
 //   first_batch: 50                       # racing: replications before dropping plans
 //   bootstrap: 200                        # resamples for the equilibrium's interval
+//   chunk: 50                             # replications per stored chunk (--store, --mpi)
 //   seed: 1
 //   plans:
 //     - id: corridor-all-in
@@ -17,6 +18,7 @@
 //       source: "RAND RR-1253 (Shlapak & Johnson 2016) ...; assumption: weights"
 //       variant: builtin:wagner-integrated    # optional: a scenario to start from
 //       set: ["doctrine.red.axes[suwalki].weight=5"]   # --set overrides, in order
+//   # or `plans: builtin:red-plans`: the plans of another plans file
 //   options:
 //     - {id: today, description: "...", posture: []}
 //     - {id: uk-forward, posture: [uk-bde-vilnius], set: ["doctrine.blue.decision_delay_hours=24"]}
@@ -64,6 +66,7 @@ struct PlansFile {
   std::vector<RedPlan> plans;
   std::vector<BlueOption> options;
   std::uint64_t replications = 200, first_batch = 0, bootstrap = 200, seed = 1;
+  std::uint64_t chunk = 50;  // the unit of work stored and shipped between MPI ranks
 };
 
 // Throws InputError naming file, line, column and key for every problem found.

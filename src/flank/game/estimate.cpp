@@ -84,8 +84,14 @@ GameEstimate estimate_game(std::size_t plans, std::size_t options, const CellSam
 
   const bool racing = plans > 1 && o.first_batch > 0 && o.first_batch < o.replications;
   const std::uint64_t first = racing ? o.first_batch : o.replications;
+  const auto run_phase = [&](const std::vector<CellRange>& ranges) {
+    if (o.prepare && !ranges.empty()) o.prepare(ranges);
+    for (const auto& r : ranges) run(r.plan, r.option, r.first, r.count);
+  };
+  std::vector<CellRange> phase;
   for (std::size_t i = 0; i < plans; ++i)
-    for (std::size_t j = 0; j < options; ++j) run(i, j, 0, first);
+    for (std::size_t j = 0; j < options; ++j) phase.push_back({i, j, 0, first});
+  run_phase(phase);
   if (racing) {
     // Decided on the first batch only, before any more replications, so the verdict does not
     // depend on the order cells are run in.
@@ -95,9 +101,12 @@ GameEstimate estimate_game(std::size_t plans, std::size_t options, const CellSam
           g.dropped[i] = true;
           g.dropped_by[i] = k;
         }
+    phase.clear();
     for (std::size_t i = 0; i < plans; ++i)
       if (!g.dropped[i])
-        for (std::size_t j = 0; j < options; ++j) run(i, j, first, o.replications - first);
+        for (std::size_t j = 0; j < options; ++j)
+          phase.push_back({i, j, first, o.replications - first});
+    run_phase(phase);
   }
 
   g.payoff = Matrix(plans, options);

@@ -25,6 +25,12 @@ namespace flank::game {
 using CellSampler = std::function<std::vector<double>(std::size_t plan, std::size_t option,
                                                       std::uint64_t first, std::uint64_t count)>;
 
+// Replications [first, first + count) of cell (plan, option).
+struct CellRange {
+  std::size_t plan = 0, option = 0;
+  std::uint64_t first = 0, count = 0;
+};
+
 struct EstimateOptions {
   std::uint64_t replications = 200;    // per cell
   std::uint64_t first_batch = 0;       // 0 or ≥ replications: no racing
@@ -33,6 +39,10 @@ struct EstimateOptions {
   bool probability = true;             // payoffs are 0/1: Wilson intervals
   bool red_maximises = true;           // else Red wants the payoff low
   double race_z = 2.5758293035489004;  // 99 % two-sided
+  // Called before each phase (the first batch on every cell, then the rest on the plans left)
+  // with every range the sampler is about to be asked for, so a caller can compute them all
+  // at once (spread over MPI ranks, or skip those a results store already has); may be empty.
+  std::function<void(const std::vector<CellRange>&)> prepare;
 };
 
 struct CellEstimate {

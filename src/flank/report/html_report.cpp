@@ -84,6 +84,7 @@ std::string html_report(const HtmlReportData& data) {
                          {"validation", data.validation},
                          {"generated", data.generated}};
   if (!data.sweeps.is_null()) payload["sweeps"] = data.sweeps;
+  if (!data.games.is_null()) payload["games"] = data.games;
   std::string css_text(*css);
   replace_all(css_text, "</", "<\\/");
   std::string html;

@@ -15,6 +15,7 @@ struct HtmlReportData {
   nlohmann::json scenario;    // server::scenario_info(): sources, assumptions
   nlohmann::json validation;  // server::validation_summary(), or null
   nlohmann::json sweeps;      // optional, as GET /api/sweeps
+  nlohmann::json games;       // optional: `flank game --json` documents (game_json.hpp)
   std::string generated;      // when, for the reader (ISO 8601)
 };
 
