@@ -309,8 +309,10 @@ flank::cli::Register reg{
        auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)");
        cmd->add_option("--payoff", opt->payoff, "Payoff metric (default: the file's)");
        cmd->add_option("--red", opt->red, "max or min: what Red wants of the payoff");
-       cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)");
-       cmd->add_option("--store", opt->store, "Also record the game in this results store");
+       cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)")
+           ->check(flank::cli::output_path_check());
+       cmd->add_option("--store", opt->store, "Also record the game in this results store")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--threads", opt->threads, "Worker threads (default: all)");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
        return [opt, n, first, boot, seed] {
