@@ -123,7 +123,8 @@ async function served() {
     for (;;) {
       const r = await api.run(runId);
       if (r.status === "done") {
-        progress.textContent = `run ${runId}: ${r.summary?.replications ?? ""} replications done`;
+        const overrides = r.overrides ?? r.summary?.overrides ?? [];
+        progress.textContent = `run ${runId}: ${r.summary?.replications ?? ""} replications done${overrides.length ? ` · with --set ${overrides.join(", ")}` : ""}`;
         const [timeline, scenario] = await Promise.all([
           api.timeline(runId, 0).catch(() => null),
           api.scenario(r.scenario ?? r.summary?.scenario?.id ?? select.value).catch(() => null),
@@ -185,7 +186,14 @@ async function served() {
 const embedded = inlineData();
 if (embedded) {
   document.body.classList.add("report");
-  fill(runbar, h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`));
+  // A report of a variant says so next to its date: the --set overrides the run was made with.
+  const overrides = embedded.summary?.overrides ?? embedded.scenario?.overrides ?? [];
+  fill(
+    runbar,
+    h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`),
+    overrides.length ? h("span", { class: "small overrides", title: "Scenario values overridden with --set" }, ` · with --set ${overrides.join(", ")}`) : null,
+  );
+  if (embedded.title) document.title = embedded.title;
   render({ ...embedded, sweeps: embedded.sweeps ?? null });
   state.ready = true;
   document.body.dataset.ready = "1";
