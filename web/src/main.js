@@ -41,6 +41,9 @@ function message(el, text) {
   fill(el, h("div", { class: "message" }, text));
 }
 
+// --set overrides as "PATH=VALUE" texts, whether a list of them or a {path: value} map.
+const overrideList = (o) => (Array.isArray(o) ? o.map(String) : o && typeof o === "object" ? Object.entries(o).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`) : []);
+
 function showTimeline(timeline, scenario, options) {
   state.map?.stop();
   state.timeline = normaliseTimeline(timeline);
@@ -123,7 +126,7 @@ async function served() {
     for (;;) {
       const r = await api.run(runId);
       if (r.status === "done") {
-        const overrides = r.overrides ?? r.summary?.overrides ?? [];
+        const overrides = overrideList(r.overrides ?? r.summary?.overrides);
         progress.textContent = `run ${runId}: ${r.summary?.replications ?? ""} replications done${overrides.length ? ` · with --set ${overrides.join(", ")}` : ""}`;
         const [timeline, scenario] = await Promise.all([
           api.timeline(runId, 0).catch(() => null),
@@ -187,7 +190,7 @@ const embedded = inlineData();
 if (embedded) {
   document.body.classList.add("report");
   // A report of a variant says so next to its date: the --set overrides the run was made with.
-  const overrides = embedded.summary?.overrides ?? embedded.scenario?.overrides ?? [];
+  const overrides = overrideList(embedded.summary?.overrides ?? embedded.scenario?.overrides);
   fill(
     runbar,
     h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`),
