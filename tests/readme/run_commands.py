@@ -17,7 +17,7 @@ usage: run_commands.py --flank FLANK --source SRC --build BUILD FILE.md...
 import argparse
 import os
 import re
-import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,9 +96,11 @@ def main():
     env.setdefault("MPLBACKEND", "Agg")
     failures = 0
     total = 0
+    scratches = []
     for md in args.files:
         path = md if os.path.isabs(md) else os.path.join(args.source, md)
         work = scratch(args.source, args.build)
+        scratches.append(work)
         commands = blocks(path)
         if not commands:
             print(f"{md}: no ```sh command blocks found", file=sys.stderr)
@@ -125,7 +127,12 @@ def main():
                 for line in p.stdout.splitlines()[-30:]:
                     print("    " + line)
     print(f"{total} commands run, {failures} failed")
-    return 1 if failures else 0
+    if failures:
+        print("scratch folders kept for a look: " + " ".join(scratches))
+        return 1
+    for work in scratches:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
