@@ -130,7 +130,10 @@ py::dict run(const PyScenario& s, std::uint64_t n, std::uint64_t seed, int threa
   run_interruptible(state, progress, [&] { summary = mc::run(*s.scenario, config); });
   const auto info = report::current_run_info(summary);
   py::dict out;
-  out["summary"] = report::summary_json(summary, info).dump();
+  // As `flank run --json` writes it, overrides included (the module's test compares the two).
+  nlohmann::json summary_doc = report::summary_json(summary, info);
+  report::record_overrides(summary_doc, s.overrides);
+  out["summary"] = summary_doc.dump();
   out["columns"] =
       columns_to_python(analysis::replication_table(analysis::layout_of(*s.scenario), outcomes));
   return out;

@@ -23,7 +23,8 @@ flank::cli::Register reg{
        cmd->add_option("--store", opt->store, "SQLite results store")
            ->required()
            ->check(CLI::ExistingFile);
-       cmd->add_option("-o,--output", opt->output, "Markdown file to write ('-' = stdout)");
+       cmd->add_option("-o,--output", opt->output, "Markdown file to write ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--label", opt->label,
                        "How to name the store in the text (default: its path)");
        cmd->add_option("--template", opt->template_file,

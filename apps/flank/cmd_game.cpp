@@ -223,9 +223,11 @@ flank::cli::Register reg{
        auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)");
        cmd->add_option("--payoff", opt->payoff, "Payoff metric (default: the file's)");
        cmd->add_option("--red", opt->red, "max or min: what Red wants of the payoff");
-       cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)");
+       cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--store", opt->store,
-                       "Record the game in this results store, chunk by chunk as it runs");
+                       "Record the game in this results store, chunk by chunk as it runs")
+           ->check(flank::cli::output_path_check());
        auto* chunk = cmd->add_option("--chunk", opt->chunk,
                                      "Replications per stored chunk (default: the file's, else 50)")
                          ->check(flank::cli::replications_check());

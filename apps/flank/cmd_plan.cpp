@@ -249,7 +249,8 @@ flank::cli::Register reg{
        cmd->add_option(
            "--adversary", opt->adversary,
            "Red plans file (or builtin:<name>): meet the target against Red's best plan");
-       cmd->add_option("--store", opt->store, "Also record the study in this results store");
+       cmd->add_option("--store", opt->store, "Also record the study in this results store")
+           ->check(flank::cli::output_path_check());
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress output");
        return [opt, n, max, seed] {
          opt->replications_set = n->count() > 0;

@@ -12,6 +12,7 @@
 #include "flank/core/error.hpp"
 #include "flank/report/game_json.hpp"
 #include "flank/report/html_report.hpp"
+#include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"
 #include "flank/server/backend.hpp"
 #include "flank/server/scenario_info.hpp"
@@ -69,9 +70,39 @@ std::string now_iso() {
   return buf;
 }
 
+// The scenario a RUN.json names, as something to load: a built-in id only. The id is text from
+// a file anyone may write, so it never becomes a path (issue 13): `../../etc/passwd` or
+// `/tmp/x.yaml` there is refused, and --scenario FILE names a scenario file explicitly.
+std::string builtin_ref_of(const std::string& id, const std::string& run_json) {
+  for (const auto& b : flank::builtin_scenarios())
+    if (b.id == id) return "builtin:" + id;
+  throw flank::InputError(flank::Diagnostic{
+      {run_json, 0, 0},
+      "scenario.id",
+      "'" + id +
+          "' is not a built-in scenario; give the scenario file the run came from with "
+          "--scenario FILE (a RUN.json's id is never opened as a path)"});
+}
+
+std::vector<std::string> recorded_overrides(const json& summary, const std::string& run_json) {
+  std::vector<std::string> out;
+  if (!summary.contains("overrides")) return out;  // written before flank recorded them
+  const json& list = summary["overrides"];
+  if (!list.is_array())
+    throw flank::InputError(
+        flank::Diagnostic{{run_json, 0, 0}, "overrides", "expected a list of PATH=VALUE texts"});
+  for (const auto& item : list) {
+    if (!item.is_string())
+      throw flank::InputError(
+          flank::Diagnostic{{run_json, 0, 0}, "overrides", "expected a list of PATH=VALUE texts"});
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 int make_report(const ReportOptions& o) {
   using namespace flank;
-  if (o.run_json.empty() == o.scenario.empty())
+  if (!o.run_json.empty() && !o.scenario.empty())
     throw InputError(
         Diagnostic{{"<command line>", 0, 0},
                    "",
@@ -85,22 +116,26 @@ int make_report(const ReportOptions& o) {
   std::string ref;
   std::uint64_t seed = o.seed;
   LoadOptions load;
-  load.overrides = o.overrides;
   if (!o.run_json.empty()) {
     data.summary = read_json_file(o.run_json);
     if (!data.summary.is_object() || data.summary.value("format", "") != "flank-summary-1")
       throw InputError(Diagnostic{
           {o.run_json, 1, 1}, "format", "expected a flank-summary-1 document (flank run --json)"});
     const std::string id = data.summary["scenario"].value("id", "");
-    ref = !o.scenario_for_json.empty() ? scenario_ref(o.scenario_for_json) : scenario_ref(id);
+    ref = !o.scenario_for_json.empty() ? scenario_ref(o.scenario_for_json)
+                                       : builtin_ref_of(id, o.run_json);
     seed = data.summary.value("seed", std::uint64_t{1});
+    // The run's own --set first, then any given here, so the map is the scenario that ran.
+    load.overrides = recorded_overrides(data.summary, o.run_json);
   } else {
-    ref = scenario_ref(o.scenario);
+    // Neither RUN.json nor --run: a fresh run of the built-in scenario.
+    ref = scenario_ref(o.scenario.empty() ? std::string(kDefaultScenario) : o.scenario);
   }
+  load.overrides.insert(load.overrides.end(), o.overrides.begin(), o.overrides.end());
   const Scenario scenario = load_scenario(ref, load);
-  if (o.scenario.empty()) {
+  if (!o.run_json.empty()) {
     const std::string hash = data.summary["scenario"].value("hash", "");
-    if (!hash.empty() && hash != server::scenario_info(scenario, ref, o.overrides)["hash"])
+    if (!hash.empty() && hash != server::scenario_info(scenario, ref, load.overrides)["hash"])
       std::fprintf(
           stderr,
           "flank report: warning: scenario %s has changed since the run (hash %s); the map "
@@ -111,13 +146,14 @@ int make_report(const ReportOptions& o) {
     config.seed = o.seed;
     config.replications = o.replications;
     data.summary = server::summary_json(mc::run(scenario, config));
+    report::record_overrides(data.summary, load.overrides);
   }
   if (!o.timeline_file.empty()) {
     data.timeline = read_json_file(o.timeline_file);
   } else {
     data.timeline = server::timeline_json(scenario, seed, o.rep);
   }
-  data.scenario = server::scenario_info(scenario, ref, o.overrides);
+  data.scenario = server::scenario_info(scenario, ref, load.overrides);
   data.validation = server::validation_summary(scenario.params.combat_model);
   if (!o.store.empty()) {
     if (!std::filesystem::exists(o.store))
@@ -125,6 +161,12 @@ int make_report(const ReportOptions& o) {
     data.sweeps = server::sweeps_json(o.store);
   }
   data.title = "flank report: " + scenario.name;
+  // A variant must never read as the base case.
+  if (!load.overrides.empty()) {
+    data.title += " (with --set";
+    for (const auto& ov : load.overrides) data.title += " " + ov;
+    data.title += ")";
+  }
   data.generated = now_iso();
   report::write_html_report(o.output, data);
   std::fprintf(stderr, "flank report: wrote %s\n", o.output.c_str());
@@ -137,7 +179,9 @@ flank::cli::Register reg{
            "report", "Write one self-contained HTML report (map replay, charts, sources)");
        auto o = std::make_shared<ReportOptions>();
        cmd->add_option("RUN.json", o->run_json, "Summary from `flank run --json FILE`");
-       cmd->add_option("--run", o->scenario, "Run this scenario now (built-in id or YAML file)");
+       cmd->add_option("--run", o->scenario,
+                       "Run this scenario now (built-in id or YAML file; the default without "
+                       "RUN.json: the built-in eastern-flank-2023)");
        cmd->add_option("--scenario", o->scenario_for_json,
                        "Scenario RUN.json came from, when not the built-in of its id");
        cmd->add_option("-n,--replications", o->replications, "Replications for --run")
@@ -156,7 +200,9 @@ flank::cli::Register reg{
        cmd->add_option("--game", o->games,
                        "Game (`flank game --json` output) to show as a payoff heat map "
                        "(repeatable)");
-       cmd->add_option("-o,--output", o->output, "HTML file to write")->required();
+       cmd->add_option("-o,--output", o->output, "HTML file to write")
+           ->required()
+           ->check(flank::cli::output_path_check());
        return [o] { return make_report(*o); };
      }}};
 

@@ -66,10 +66,13 @@ flank::cli::Register reg{
            ->required()
            ->check(CLI::ExistingFile);
        cmd->add_option("--study", opt->study, "Study id (default: list the studies)");
-       cmd->add_option("--json", opt->json_file, "Export the study as JSON to FILE ('-' = stdout)");
-       cmd->add_option("--csv", opt->csv_file, "Export the study's metrics as CSV to FILE");
+       cmd->add_option("--json", opt->json_file, "Export the study as JSON to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
+       cmd->add_option("--csv", opt->csv_file, "Export the study's metrics as CSV to FILE")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--replications", opt->replications_file,
-                       "Export one CSV row per (point, replication) to FILE ('-' = stdout)");
+                       "Export one CSV row per (point, replication) to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
        return [opt] { return run(*opt); };
      }}};
 

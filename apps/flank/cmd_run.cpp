@@ -16,6 +16,7 @@
 #include "flank/report/geojson.hpp"
 #include "flank/report/report.hpp"
 #include "flank/scenario/loader.hpp"
+#include "run_compare.hpp"
 
 namespace {
 
@@ -27,14 +28,17 @@ struct RunOptions {
   std::vector<std::string> overrides;
   std::string combat;
   std::string json_file, csv_file, outcomes_file, geojson_file;
-  std::vector<std::string> timeline;  // REP [FILE]
+  std::vector<std::string> timeline;     // REP [FILE]
+  std::string compare;                   // --compare VARIANT
+  std::vector<std::string> compare_set;  // --compare-set PATH=VALUE
   bool quiet = false;
 };
 
 // A bar redrawn in place on a terminal; a line per tenth otherwise (logs stay short).
 class Progress {
  public:
-  explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(fileno(stderr))) {}
+  explicit Progress(bool quiet, std::string what = "replications")
+      : quiet_(quiet), tty_(isatty(fileno(stderr))), what_(std::move(what)) {}
   void operator()(std::uint64_t done, std::uint64_t total) {
     if (quiet_ || total == 0) return;
     const auto now = std::chrono::steady_clock::now();
@@ -52,14 +56,15 @@ class Progress {
       const int tenth = static_cast<int>(10 * done / total);
       if (tenth == last_tenth_ && done != total) return;
       last_tenth_ = tenth;
-      std::fprintf(stderr, "flank run: %llu/%llu replications (%.0f rep/s)\n",
+      std::fprintf(stderr, "flank run: %llu/%llu %s (%.0f rep/s)\n",
                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   rate);
+                   what_.c_str(), rate);
     }
   }
 
  private:
   bool quiet_, tty_;
+  std::string what_;
   int last_tenth_ = -1;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
@@ -75,6 +80,52 @@ std::uint64_t parse_replication(const std::string& text) {
       {}, "--timeline", "replication must be a non-negative integer, got '" + text + "'"});
 }
 
+// A built-in id stands for itself ("wagner-25k" = "builtin:wagner-25k"); anything else is a
+// path or builtin:<id>.
+std::string scenario_ref(const std::string& s) {
+  for (const auto& b : flank::builtin_scenarios())
+    if (b.id == s) return "builtin:" + s;
+  return s;
+}
+
+// Both arms on the same seed and replication indices: the engine's random streams are keyed by
+// (seed, replication, purpose), so replication j draws the same numbers in both.
+int run_compare(const RunOptions& opt, const flank::Scenario& base_scenario,
+                const flank::mc::RunConfig& config) {
+  using namespace flank;
+  LoadOptions load;
+  load.overrides = opt.overrides;
+  load.overrides.insert(load.overrides.end(), opt.compare_set.begin(), opt.compare_set.end());
+  const std::string variant_ref = opt.compare.empty() ? opt.scenario : scenario_ref(opt.compare);
+  const Scenario variant_scenario = load_scenario(variant_ref, load);
+  combat::make_model(opt.combat.empty() ? variant_scenario.params.combat_model : opt.combat);
+  cli::CompareArm base{
+      opt.scenario.empty() ? "builtin:" + std::string(kDefaultScenario) : opt.scenario,
+      &base_scenario,
+      {},
+      {},
+      opt.overrides};
+  cli::CompareArm variant{variant_ref, &variant_scenario, {}, {}, load.overrides};
+  Progress progress(opt.quiet, "replications of both arms");
+  for (int k = 0; k < 2; ++k) {
+    cli::CompareArm& arm = k == 0 ? base : variant;
+    mc::RunConfig c = config;
+    arm.outcomes.reserve(opt.replications);
+    c.on_outcome = [&arm](const Outcome& o) { arm.outcomes.push_back(o); };
+    c.progress = [&, k](std::uint64_t done, std::uint64_t total) {
+      progress(done + k * total, 2 * total);
+    };
+    arm.summary = mc::run(*arm.scenario, c);
+  }
+  const auto rows = cli::compare_rows(base, variant);
+  const bool json_to_stdout = opt.json_file == "-";
+  if (!opt.quiet || json_to_stdout)
+    std::fputs(cli::compare_table(base, variant, rows).c_str(), json_to_stdout ? stderr : stdout);
+  if (!opt.json_file.empty())
+    write_file_atomically(opt.json_file, cli::compare_json(base, variant, rows).dump(2) + "\n");
+  return cli::kExitOk;
+}
+
 int run(const RunOptions& opt) {
   using namespace flank;
   if (opt.replications == 0)
@@ -87,6 +138,20 @@ int run(const RunOptions& opt) {
   if (opt.timeline.size() == 1 && opt.geojson_file.empty())
     throw InputError(
         Diagnostic{{}, "--timeline", "give a FILE for the timeline or --geojson FILE"});
+  // Checked before the replications run, like the other output paths (at parsing).
+  if (opt.timeline.size() > 1)
+    if (const auto problem = cli::output_path_problem(opt.timeline[1]); !problem.empty())
+      throw InputError(Diagnostic{{}, "--timeline", problem});
+  const int to_stdout = (opt.json_file == "-") + (opt.csv_file == "-") + (opt.outcomes_file == "-");
+  if (to_stdout > 1)
+    throw InputError(Diagnostic{
+        {}, "--json/--csv/--outcomes", "only one of them can write to standard output ('-')"});
+  const bool comparing = !opt.compare.empty() || !opt.compare_set.empty();
+  if (comparing && (!opt.csv_file.empty() || !opt.outcomes_file.empty() || !opt.timeline.empty()))
+    throw InputError(Diagnostic{{},
+                                "--compare",
+                                "prints a paired comparison (and writes it with --json FILE); "
+                                "--csv, --outcomes and --timeline belong to a plain run"});
   LoadOptions load;
   load.overrides = opt.overrides;
   const Scenario scenario = load_scenario(opt.scenario, load);
@@ -98,6 +163,7 @@ int run(const RunOptions& opt) {
   config.replications = opt.replications;
   config.threads = opt.threads;
   config.combat_model = opt.combat;
+  if (comparing) return run_compare(opt, scenario, config);
   Progress progress(opt.quiet);
   config.progress = [&](std::uint64_t done, std::uint64_t total) { progress(done, total); };
   // Kept only when asked for: one Outcome per replication (about 1 kB for the built-in).
@@ -109,12 +175,20 @@ int run(const RunOptions& opt) {
   const mc::Summary summary = mc::run(scenario, config);
   const report::RunInfo info = report::current_run_info(summary);
 
-  const bool json_to_stdout = opt.json_file == "-";
-  if (!opt.quiet && !json_to_stdout) std::fputs(report::summary_table(summary).c_str(), stdout);
-  if (!opt.json_file.empty())
-    write_file_atomically(opt.json_file, report::summary_json(summary, info).dump(2) + "\n");
+  // With data on standard output (--json -, --csv - or --outcomes -), the table goes to
+  // standard error, so the data can be piped as it is.
+  if (!opt.quiet)
+    std::fputs(
+        report::summary_table(summary, report::table_labels(scenario, opt.overrides)).c_str(),
+        to_stdout ? stderr : stdout);
+  if (!opt.json_file.empty()) {
+    nlohmann::json j = report::summary_json(summary, info);
+    report::record_overrides(j, opt.overrides);
+    write_file_atomically(opt.json_file, j.dump(2) + "\n");
+  }
   if (!opt.csv_file.empty())
-    write_file_atomically(opt.csv_file, report::summary_csv(summary, info));
+    write_file_atomically(
+        opt.csv_file, report::summary_csv(summary, info) + report::overrides_csv(opt.overrides));
   if (!opt.outcomes_file.empty())
     write_file_atomically(opt.outcomes_file, analysis::replication_csv(analysis::replication_table(
                                                  analysis::layout_of(scenario), outcomes)));
@@ -159,17 +233,26 @@ flank::cli::Register reg{
        cmd->add_option("--set", opt->overrides,
                        "Override a scenario value: PATH=VALUE (repeatable)");
        cmd->add_option("--combat", opt->combat, "Combat model (default: the scenario's)");
-       cmd->add_option("--json", opt->json_file,
-                       "Write the summary as JSON to FILE ('-' = stdout)");
-       cmd->add_option("--csv", opt->csv_file, "Write the summary as CSV to FILE");
+       cmd->add_option("--json", opt->json_file, "Write the summary as JSON to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
+       cmd->add_option("--csv", opt->csv_file, "Write the summary as CSV to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--outcomes", opt->outcomes_file,
-                       "Write one CSV row per replication (typed columns) to FILE");
+                       "Write one CSV row per replication (typed columns) to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
        cmd->add_option("--timeline", opt->timeline,
                        "Replay replication REP alone and write its hour-by-hour timeline to FILE")
            ->expected(1, 2)
            ->type_name("REP [FILE]");
        cmd->add_option("--geojson", opt->geojson_file,
-                       "With --timeline REP: write control and units by hour as GeoJSON to FILE");
+                       "With --timeline REP: write control and units by hour as GeoJSON to FILE")
+           ->check(flank::cli::output_path_check());
+       cmd->add_option("--compare", opt->compare,
+                       "Also run VARIANT (file, builtin:<id> or built-in id) on the same "
+                       "replications and print paired differences; --set applies to both arms");
+       cmd->add_option("--compare-set", opt->compare_set,
+                       "The variant is the scenario with this PATH=VALUE (repeatable; with "
+                       "--compare, on top of VARIANT)");
        cmd->add_flag("--quiet,-q", opt->quiet, "No progress and no table");
        return [opt] { return run(*opt); };
      }}};

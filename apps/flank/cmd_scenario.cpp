@@ -185,7 +185,8 @@ flank::cli::Register reg{
            ->add_option(
                "--geojson", opts->geojson,
                "Write regions (points) and links (lines) as GeoJSON to FILE ('-' = stdout)")
-           ->required();
+           ->required()
+           ->check(flank::cli::output_path_check());
 
        return [=]() -> int {
          const flank::LoadOptions load{opts->overrides};

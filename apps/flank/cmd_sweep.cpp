@@ -244,7 +244,8 @@ flank::cli::Register reg{
            "sweep", "Run a design of scenario variants and factors into a results store");
        cmd->add_option("--design", opt->design, "Design YAML file, or builtin:<name>")->required();
        cmd->add_option("--store", opt->store, "SQLite results store (created if absent)")
-           ->required();
+           ->required()
+           ->check(flank::cli::output_path_check());
        auto* n = cmd->add_option("-n,--replications", opt->replications,
                                  "Replications per point (default: the design's, else 1000)")
                      ->check(flank::cli::replications_check());

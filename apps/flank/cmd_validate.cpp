@@ -523,11 +523,15 @@ flank::cli::Register reg{
        battles->add_option("--factors", o->factors,
                            "CDB90 CEV factors for --refit, comma-separated (default: the "
                            "shipped calibration's)");
-       battles->add_option("--write-calibration", o->write_calibration,
-                           "with --refit: write the full-data fit and CV metrics as YAML");
-       battles->add_option("--predictions", o->predictions,
-                           "write per-battle predictions as CSV to FILE ('-' = stdout, instead "
-                           "of the scores)");
+       battles
+           ->add_option("--write-calibration", o->write_calibration,
+                        "with --refit: write the full-data fit and CV metrics as YAML")
+           ->check(flank::cli::output_path_check());
+       battles
+           ->add_option("--predictions", o->predictions,
+                        "write per-battle predictions as CSV to FILE ('-' = stdout, instead "
+                        "of the scores)")
+           ->check(flank::cli::output_path_check());
        battles->add_flag("--json", o->json, "Print JSON");
        battles->add_flag("--markdown", o->markdown, "Print Markdown tables");
        auto c = std::make_shared<CampaignOptions>();
@@ -545,8 +549,9 @@ flank::cli::Register reg{
            ->check(flank::cli::threads_check());
        campaigns->add_option("--set", c->settings.overrides,
                              "override in every case scenario: PATH=VALUE (repeatable)");
-       campaigns->add_option("--json", c->json_file,
-                             "write the results as JSON to FILE ('-' = stdout)");
+       campaigns
+           ->add_option("--json", c->json_file, "write the results as JSON to FILE ('-' = stdout)")
+           ->check(flank::cli::output_path_check());
        campaigns->add_option("--fit", c->grid_file,
                              "leave-one-case-out fit over the parameter grid in GRID.yaml");
        campaigns->add_flag("--quiet,-q", c->quiet, "no progress on stderr");

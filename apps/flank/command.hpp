@@ -1,7 +1,10 @@
 #pragma once
 // Each subcommand lives in its own cmd_*.cpp and registers itself here, so front-end
 // commands can be added without touching main.cpp.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -62,6 +65,30 @@ inline CLI::Validator number_check(double lo, double hi) {
         return {};
       },
       "NUMBER");
+}
+
+// A CLI11 check for a file the command will write (-o, --json, --csv, --store, ...), run while
+// the command line is parsed, so a mistyped directory is refused with exit status 2 before a
+// long run rather than after it. "-" (standard output) always passes; otherwise the folder
+// must exist and be writable, and the path must not be a folder. The write itself can still
+// fail (disk full): that is reported when it happens, with status 1.
+inline std::string output_path_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path == "-") return "";
+  if (path.empty()) return "empty file name";
+  std::error_code ec;
+  const fs::path p(path);
+  if (fs::is_directory(p, ec)) return "'" + path + "' is a folder, not a file";
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::exists(dir, ec)) return "folder '" + dir.string() + "' does not exist";
+  if (!fs::is_directory(dir, ec)) return "'" + dir.string() + "' is not a folder";
+  if (access(dir.c_str(), W_OK | X_OK) != 0) return "folder '" + dir.string() + "' is not writable";
+  if (fs::exists(p, ec) && access(p.c_str(), W_OK) != 0)
+    return "'" + path + "' exists and is not writable";
+  return "";
+}
+inline CLI::Validator output_path_check() {
+  return CLI::Validator([](std::string& s) { return output_path_problem(s); }, "FILE");
 }
 
 }  // namespace flank::cli

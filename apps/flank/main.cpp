@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "flank/core/error.hpp"
+#include "suggest.hpp"
 
 namespace flank::cli {
 std::vector<Command>& registry() {
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // --help and --version come here too, with status 0: nothing was mistyped then.
+    if (e.get_exit_code() != 0)
+      for (const auto& line : suggestions(app)) std::fprintf(stderr, "%s\n", line.c_str());
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitBadInput;
   }

@@ -42,6 +42,9 @@ TEST(Cli, RunJsonRoundTripsAndOnlyRunInfoVaries) {
   const mc::Summary s = report::summary_from_json(ja);
   nlohmann::json again = report::summary_json(s, {});
   again.erase("run_info");
+  // The run's --set overrides are the CLI's record, not part of the Summary (none here).
+  EXPECT_EQ(ja["overrides"], nlohmann::json::array());
+  report::record_overrides(again, {});
   EXPECT_EQ(again.dump(), ja.dump());
   EXPECT_EQ(s.replications, 64u);
   ASSERT_FALSE(s.objectives.empty());

@@ -28,7 +28,7 @@ export function createDashboard(root, summary) {
         h(
           "table",
           { class: "objective-table" },
-          h("thead", null, h("tr", null, ["Objective", `P(achieved within ${s.horizonDays} days)`, "95 % interval", "Before reinforcements", "Still held at the end", "Median time", "5–95 % time"].map((x) => h("th", null, x)))),
+          h("thead", null, h("tr", null, ["Objective", `P(achieved within ${s.horizonDays} days)`, "95 % interval", "Before reinforcements", "Still held at the end", "Median time, runs that achieved it", "5–95 % time, same runs"].map((x) => h("th", null, x)))),
           h(
             "tbody",
             null,

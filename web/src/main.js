@@ -42,6 +42,9 @@ function message(el, text) {
   fill(el, h("div", { class: "message" }, text));
 }
 
+// --set overrides as "PATH=VALUE" texts, whether a list of them or a {path: value} map.
+const overrideList = (o) => (Array.isArray(o) ? o.map(String) : o && typeof o === "object" ? Object.entries(o).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`) : []);
+
 function showTimeline(timeline, scenario, options) {
   state.map?.stop();
   state.timeline = normaliseTimeline(timeline);
@@ -124,7 +127,8 @@ async function served() {
     for (;;) {
       const r = await api.run(runId);
       if (r.status === "done") {
-        progress.textContent = `run ${runId}: ${r.summary?.replications ?? ""} replications done`;
+        const overrides = overrideList(r.overrides ?? r.summary?.overrides);
+        progress.textContent = `run ${runId}: ${r.summary?.replications ?? ""} replications done${overrides.length ? ` · with --set ${overrides.join(", ")}` : ""}`;
         const [timeline, scenario] = await Promise.all([
           api.timeline(runId, 0).catch(() => null),
           api.scenario(r.scenario ?? r.summary?.scenario?.id ?? select.value).catch(() => null),
@@ -186,7 +190,14 @@ async function served() {
 const embedded = inlineData();
 if (embedded) {
   document.body.classList.add("report");
-  fill(runbar, h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`));
+  // A report of a variant says so next to its date: the --set overrides the run was made with.
+  const overrides = overrideList(embedded.summary?.overrides ?? embedded.scenario?.overrides);
+  fill(
+    runbar,
+    h("span", { class: "small" }, `Report generated ${embedded.generated ?? ""}`),
+    overrides.length ? h("span", { class: "small overrides", title: "Scenario values overridden with --set" }, ` · with --set ${overrides.join(", ")}`) : null,
+  );
+  if (embedded.title) document.title = embedded.title;
   render({ ...embedded, sweeps: embedded.sweeps ?? null });
   state.ready = true;
   document.body.dataset.ready = "1";

@@ -208,4 +208,22 @@ MetricValue evaluate(const Metric& m, const OutcomeLayout& layout,
   return out;
 }
 
+PairedDifference paired_difference(const Metric& m, const OutcomeLayout& layout,
+                                   std::span<const Outcome> outcomes,
+                                   const OutcomeLayout& layout_base,
+                                   std::span<const Outcome> base_outcomes) {
+  double sum = 0, sum_sq = 0;
+  for (std::size_t j = 0; j < outcomes.size(); ++j) {
+    const double d =
+        per_replication(m, layout, outcomes[j]) - per_replication(m, layout_base, base_outcomes[j]);
+    sum += d;
+    sum_sq += d * d;
+  }
+  const double n = static_cast<double>(outcomes.size());
+  const double mean = sum / n;
+  const double var = n > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : 0;
+  const double half = 1.959963984540054 * std::sqrt(var / n);
+  return {mean, mean - half, mean + half};
+}
+
 }  // namespace flank::analysis

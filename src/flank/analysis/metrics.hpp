@@ -77,6 +77,19 @@ MetricValue evaluate(const Metric& metric, const OutcomeLayout& layout,
 // under common random numbers.
 double per_replication(const Metric& metric, const OutcomeLayout& layout, const Outcome& o);
 
+// Variant − baseline of a mean or probability metric over replications paired by index, as
+// common random numbers pair them (replication j of both arms draws the same streams): the
+// mean of the per-replication differences with a normal 95 % interval. Pairing removes the
+// noise both arms share, so the interval is much narrower than from two independent runs.
+// Both spans must have the same length (at least 1); not defined for quantile metrics.
+struct PairedDifference {
+  double mean = 0, lo = 0, hi = 0;
+};
+PairedDifference paired_difference(const Metric& metric, const OutcomeLayout& variant_layout,
+                                   std::span<const Outcome> variant,
+                                   const OutcomeLayout& baseline_layout,
+                                   std::span<const Outcome> baseline);
+
 // Probabilities carry the run summaries' Wilson score interval (mc::wilson).
 using Wilson = mc::Interval;
 

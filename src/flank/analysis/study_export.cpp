@@ -94,19 +94,10 @@ std::vector<Comparison> compare_variants(store::Store& store, std::int64_t study
       if (m.kind != Metric::Kind::HoursQuantile && outcomes.size() == base_outcomes.size() &&
           !outcomes.empty()) {
         // Common random numbers pair replication j of both runs.
-        double sum = 0, sum_sq = 0;
-        for (std::size_t j = 0; j < outcomes.size(); ++j) {
-          const double d = per_replication(m, layout, outcomes[j]) -
-                           per_replication(m, layout_base, base_outcomes[j]);
-          sum += d;
-          sum_sq += d * d;
-        }
-        const double n = static_cast<double>(outcomes.size());
-        const double mean = sum / n;
-        const double var = n > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : 0;
-        const double half = 1.959963984540054 * std::sqrt(var / n);
-        c.difference_lo = mean - half;
-        c.difference_hi = mean + half;
+        const PairedDifference d =
+            paired_difference(m, layout, outcomes, layout_base, base_outcomes);
+        c.difference_lo = d.lo;
+        c.difference_hi = d.hi;
       }
       out.push_back(c);
     }

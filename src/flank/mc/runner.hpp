@@ -50,6 +50,10 @@ struct ObjectiveSummary {
                                            // where it fell; NaN when it never fell
   std::vector<std::uint64_t> hour_histogram;  // 12-hour bins over the horizon
   std::uint64_t achieved = 0;                 // replications in which it fell
+  // Median hour over all replications, a replication where it never fell counting as the
+  // horizon (right-censored): the number sweeps report as median_hours:<objective>. Equal to
+  // the horizon when it fell in fewer than half.
+  double median_hours_censored = 0;
 };
 
 inline constexpr double kHistogramBinHours = 12;

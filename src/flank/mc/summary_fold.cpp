@@ -186,6 +186,10 @@ Summary SummaryFold::summary(const Scenario& scenario) const {
     constexpr double kQ[] = {0.05, 0.25, 0.5, 0.75, 0.95};
     for (int k = 0; k < 5; ++k)
       os.hour_quantiles[k] = quantile(hist, steps_ + 1, ever_[i], kQ[k], step_hours_, 0);
+    // The censored median: the never-fell replications sit at the horizon, past every bin.
+    os.median_hours_censored = steps_ * step_hours_;
+    if (n_ > 0 && 2 * ever_[i] >= n_)
+      os.median_hours_censored = quantile(hist, steps_ + 1, n_, 0.5, step_hours_, 0);
     const int bins = static_cast<int>(std::ceil(steps_ * step_hours_ / kHistogramBinHours)) + 1;
     os.hour_histogram.assign(bins, 0);
     for (int b = 0; b <= steps_; ++b)

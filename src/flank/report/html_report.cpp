@@ -78,11 +78,9 @@ std::string html_report(const HtmlReportData& data) {
     throw std::runtime_error(
         "the viewer in this binary was not prepared for inlining (assets/app.js.sha256 missing "
         "or stale); rebuild it with web/scripts/build.mjs");
-  nlohmann::json payload{{"summary", data.summary},
-                         {"timeline", data.timeline},
-                         {"scenario", data.scenario},
-                         {"validation", data.validation},
-                         {"generated", data.generated}};
+  nlohmann::json payload{{"summary", data.summary},     {"timeline", data.timeline},
+                         {"scenario", data.scenario},   {"validation", data.validation},
+                         {"generated", data.generated}, {"title", data.title}};
   if (!data.sweeps.is_null()) payload["sweeps"] = data.sweeps;
   if (!data.games.is_null()) payload["games"] = data.games;
   std::string css_text(*css);

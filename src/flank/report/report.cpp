@@ -134,6 +134,7 @@ json summary_json(const mc::Summary& s, const RunInfo& info) {
          {"held_at_end", interval(o.held_at_end)},
          {"by_day", by_day},
          {"hours", hours},
+         {"median_hours_censored", number_or_null(o.median_hours_censored)},
          {"histogram", {{"bin_hours", mc::kHistogramBinHours}, {"counts", o.hour_histogram}}}});
   }
   j["objectives"] = objectives;
@@ -198,6 +199,10 @@ mc::Summary summary_from_json(const json& j) {
     for (const auto& d : o.at("by_day")) os.by_day.push_back(interval_from(d));
     for (int k = 0; k < 5; ++k)
       os.hour_quantiles[k] = number_from(o.at("hours").at(kHourQuantileKeys[k]));
+    // Absent from summaries written before flank recorded it.
+    os.median_hours_censored = o.contains("median_hours_censored")
+                                   ? number_from(o.at("median_hours_censored"))
+                                   : std::numeric_limits<double>::quiet_NaN();
     os.hour_histogram = o.at("histogram").at("counts").get<std::vector<std::uint64_t>>();
     s.objectives.push_back(std::move(os));
   }
@@ -263,6 +268,7 @@ std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
     constexpr int kQ[] = {5, 25, 50, 75, 95};
     for (int k = 0; k < 5; ++k)
       row("objective_hours_q", o.id, std::to_string(kQ[k]), num(o.hour_quantiles[k]));
+    row("objective_median_hours_censored", o.id, "", num(o.median_hours_censored));
     for (std::size_t b = 0; b < o.hour_histogram.size(); ++b)
       row("objective_histogram", o.id, num(b * mc::kHistogramBinHours),
           std::to_string(o.hour_histogram[b]));
@@ -305,34 +311,102 @@ std::string summary_csv(const mc::Summary& s, const RunInfo& info) {
   return out;
 }
 
-std::string summary_table(const mc::Summary& s) {
+TableLabels table_labels(const Scenario& scenario, std::vector<std::string> overrides) {
+  TableLabels labels;
+  for (int side = 0; side < kSides && side < static_cast<int>(scenario.sides.size()); ++side)
+    if (!scenario.sides[side].name.empty()) labels.sides[side] = scenario.sides[side].name;
+  labels.overrides = std::move(overrides);
+  return labels;
+}
+
+void record_overrides(json& summary, const std::vector<std::string>& overrides) {
+  summary["overrides"] = overrides;
+}
+
+std::string overrides_csv(const std::vector<std::string>& overrides) {
+  std::string out;
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    std::string text = overrides[i];
+    // CSV quoting: a value may hold commas or quotes (a list, a name).
+    if (text.find_first_of(",\"\n") != std::string::npos) {
+      std::string q = "\"";
+      for (char c : text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      text = q + "\"";
+    }
+    out += fmt::format("override,,{},,,,{}\n", i, text);
+  }
+  return out;
+}
+
+namespace {
+
+// The days shown as rows and columns: 3, 7, 14 and 30 where they fall within the horizon,
+// then the horizon itself, so a 10-day scenario shows days 3, 7 and 10, never a day 14 or 30
+// it did not simulate.
+std::vector<int> table_days(double horizon_days) {
+  const int horizon = static_cast<int>(std::floor(horizon_days + 1e-9));
+  std::vector<int> days;
+  for (int d : kTerritoryDays)
+    if (d < horizon) days.push_back(d);
+  if (horizon >= 1) days.push_back(horizon);
+  return days;
+}
+
+}  // namespace
+
+std::string summary_table(const mc::Summary& s, const TableLabels& labels) {
+  const std::string& blue = labels.sides[1];
   std::string out;
   out += fmt::format("flank run — {} ({})\n", s.scenario_name, s.scenario_id);
   out +=
-      fmt::format("scenario hash {}  seed {}  replications {}  combat model {}  horizon {} d\n\n",
+      fmt::format("scenario hash {}  seed {}  replications {}  combat model {}  horizon {} d\n",
                   hex64(s.scenario_hash), s.seed, s.replications, s.combat_model, s.horizon_days);
+  if (!labels.overrides.empty()) {
+    std::string list;
+    for (const auto& o : labels.overrides) list += (list.empty() ? "" : ", ") + o;
+    out += fmt::format("overrides (--set): {}\n", list);
+  }
+  out += fmt::format("sides: red = {}, blue = {}\n\n", labels.sides[0], labels.sides[1]);
+  const std::vector<int> days = table_days(s.horizon_days);
   out += "Objectives (probability achieved by day, 95 % Wilson interval)\n";
   for (const auto& o : s.objectives) {
     out += fmt::format("  {}\n", o.name.empty() ? o.id : o.name);
-    std::string days;
-    for (int d : kTerritoryDays)
+    for (int d : days)
       if (d < static_cast<int>(o.by_day.size()))
-        days += fmt::format("    by day {:>2}: {}\n", d, ci(o.by_day[d]));
-    out += days;
-    out += fmt::format("    within horizon: {}   before NATO reinforcements: {}\n", ci(o.ever),
+        out += fmt::format("    by day {:>2}: {}\n", d, ci(o.by_day[d]));
+    out += fmt::format("    within horizon: {}   before {} reinforcements: {}\n", ci(o.ever), blue,
                        ci(o.before_reinforcements));
     out += fmt::format("    still held at the end: {}\n", ci(o.held_at_end));
-    out += fmt::format("    time when achieved: median {}, 5–95 %: {} – {}\n",
-                       hours_days(o.hour_quantiles[2]), hours_days(o.hour_quantiles[0]),
-                       hours_days(o.hour_quantiles[4]));
+    // Two medians that answer different questions, both named: among the runs where it fell,
+    // and over all runs with "never" counted as the horizon (what sweeps call median_hours).
+    if (o.achieved > 0)
+      out += fmt::format("    time when achieved ({} of {} runs): median {}, 5–95 %: {} – {}\n",
+                         o.achieved, s.replications, hours_days(o.hour_quantiles[2]),
+                         hours_days(o.hour_quantiles[0]), hours_days(o.hour_quantiles[4]));
+    else
+      out += fmt::format("    time when achieved: never, in {} runs\n", s.replications);
+    if (std::isfinite(o.median_hours_censored))
+      out += fmt::format(
+          "    median over all runs, never = horizon (sweeps' median_hours): {}{}\n",
+          hours_days(o.median_hours_censored),
+          2 * o.achieved < s.replications ? ", the horizon: it fell in fewer than half" : "");
   }
+  // Territory is recorded at days 3, 7, 14 and 30; one past the horizon holds the state at the
+  // end, so it is shown once, as the horizon's column.
   out += "\nTerritory (share of objective value held, mean)\n";
   out += "  day      ";
-  for (int d : kTerritoryDays) out += fmt::format("{:>8}", d);
+  std::vector<int> columns;
+  for (int k = 0; k < 4; ++k) {
+    const int d = kTerritoryDays[k];
+    const bool last = k == 3 || kTerritoryDays[k] >= s.horizon_days - 1e-9;
+    columns.push_back(k);
+    out += fmt::format("{:>8}", last ? static_cast<int>(std::min<double>(d, s.horizon_days)) : d);
+    if (last) break;
+  }
   out += "\n";
   for (int side = 0; side < kSides; ++side) {
     out += fmt::format("  {:<9}", kSideKey[side]);
-    for (int k = 0; k < 4; ++k) out += fmt::format("{:>8}", pct(s.territory_mean[side][k]));
+    for (int k : columns) out += fmt::format("{:>8}", pct(s.territory_mean[side][k]));
     out += "\n";
   }
   out += "\nLosses (personnel; mean, 5 / 50 / 95 %; share of combat power lost)\n";
@@ -362,7 +436,7 @@ std::string summary_table(const mc::Summary& s) {
       "  defended regions taken by assault {:.1f}, by overrun {:.1f}, after a siege {:.1f}; "
       "bypassed {:.1f}\n",
       ops.engagements[0], ops.engagements[1], ops.engagements[2], ops.regions_bypassed);
-  out += fmt::format("\nNATO political decision: mean {}\n", hours_days(s.decision_hour_mean));
+  out += fmt::format("\n{} political decision: mean {}\n", blue, hours_days(s.decision_hour_mean));
   return out;
 }
 
