@@ -183,7 +183,7 @@ std::int64_t sweep(const std::string& design_ref, const std::string& store_path,
 }
 
 py::list studies(const std::string& path) {
-  store::Store db(path);
+  store::Store db(path, store::Access::Read);  // reading: a read-only store works
   py::list out;
   for (const auto& s : db.studies()) {
     py::dict d;
@@ -203,7 +203,7 @@ py::list studies(const std::string& path) {
 }
 
 py::list points(const std::string& path, std::int64_t study) {
-  store::Store db(path);
+  store::Store db(path, store::Access::Read);  // reading: a read-only store works
   py::list out;
   for (const auto& p : db.points(study)) {
     py::dict d;
@@ -268,7 +268,7 @@ PYBIND11_MODULE(_flank, m) {
   m.def(
       "study_replications",
       [](const std::string& path, std::int64_t study) {
-        store::Store db(path);
+        store::Store db(path, store::Access::Read);  // reading: a read-only store works
         check_study(db, path, study);
         return columns_to_python(analysis::study_replications(db, study));
       },
@@ -276,7 +276,7 @@ PYBIND11_MODULE(_flank, m) {
   m.def(
       "study_json",
       [](const std::string& path, std::int64_t study) {
-        store::Store db(path);
+        store::Store db(path, store::Access::Read);  // reading: a read-only store works
         check_study(db, path, study);
         return analysis::export_json(db, study);
       },
@@ -284,7 +284,7 @@ PYBIND11_MODULE(_flank, m) {
   m.def(
       "study_csv",
       [](const std::string& path, std::int64_t study) {
-        store::Store db(path);
+        store::Store db(path, store::Access::Read);  // reading: a read-only store works
         check_study(db, path, study);
         return analysis::export_csv(db, study);
       },

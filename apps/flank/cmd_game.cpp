@@ -214,13 +214,18 @@ flank::cli::Register reg{
            "game",
            "Red's plans against Blue's options: payoff matrix, best responses, equilibrium");
        cmd->add_option("--plans", opt->plans, "Plans YAML file, or builtin:<name>")->required();
+       // Bounded like run's: "-1" had wrapped to 2^64 - 1 and run practically forever.
        auto* n = cmd->add_option("-n,--replications", opt->replications,
-                                 "Replications per cell (default: the file's)");
+                                 "Replications per cell (default: the file's)")
+                     ->check(flank::cli::replications_check());
        auto* first = cmd->add_option("--first-batch", opt->first_batch,
-                                     "Racing: replications before dropping plans (0: none)");
+                                     "Racing: replications before dropping plans (0: none)")
+                         ->check(flank::cli::count_check(0, flank::kMaxReplications));
        auto* boot = cmd->add_option("--bootstrap", opt->bootstrap,
-                                    "Bootstrap resamples for the equilibrium value");
-       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)");
+                                    "Bootstrap resamples for the equilibrium value")
+                        ->check(flank::cli::count_check(0, 1000000));
+       auto* seed = cmd->add_option("--seed", opt->seed, "Random seed (default: the file's)")
+                        ->check(flank::cli::seed_check());
        cmd->add_option("--payoff", opt->payoff, "Payoff metric (default: the file's)");
        cmd->add_option("--red", opt->red, "max or min: what Red wants of the payoff");
        cmd->add_option("--json", opt->json_file, "Write the game as JSON to FILE ('-': stdout)")
