@@ -308,7 +308,7 @@ export function createMap(root, timeline, { scenario, summary, onReplication, re
     .attr("text-anchor", "end")
     .text("Borders: Natural Earth (world-atlas)");
 
-  legend(legendBox);
+  legend(legendBox, t.sides);
   const events = linkEvents(t);
   const eventLog = createEventLog(eventsBox, events, {
     regions: t.regions,

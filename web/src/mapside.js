@@ -302,7 +302,9 @@ export function regionDetails(box, t, i, f, scenario) {
   );
 }
 
-export function legend(box) {
+// Side names come from the scenario (the timeline's `sides`), not from the built-in one.
+export function legend(box, sides = []) {
+  const name = (id, fallback) => sides.find((s) => s.id === id)?.name ?? fallback;
   const cats = ["armoured", "mechanised", "motorised", "light_infantry", "airborne", "artillery", "rocket_artillery", "air_defence", "territorial"];
   const line = (cls, width) => s("svg", { width: 30, height: 12 }, s("line", { x1: 0, y1: 6, x2: 30, y2: 6, class: cls, "stroke-width": width }));
   const star = (cls, size) => s("svg", { width: 30, height: 22, viewBox: "-15 -11 30 22" }, s("path", { class: cls, d: d3.symbol(d3.symbolStar, size)() }));
@@ -341,7 +343,7 @@ export function legend(box) {
     h(
       "p",
       { class: "small" },
-      "Blue rectangle: NATO (friendly); red diamond: Russia/Belarus (hostile). The mark above gives the echelon by the unit's personnel. Symbol size follows strength; faded: broken. ",
+      `Blue rectangle: ${name("blue", "blue side")} (friendly); red diamond: ${name("red", "red side")} (hostile). The mark above gives the echelon by the unit's personnel. Symbol size follows strength; faded: broken. `,
       h("b", null, "n units · N"),
       ": a pile of n units with N personnel left.",
     ),
