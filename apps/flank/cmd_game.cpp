@@ -37,16 +37,8 @@ int run(const GameCliOptions& opt) {
   if (opt.mpi) return run_game_mpi(opt);
   const auto setup = setup_game(opt);
   std::unique_ptr<store::Store> db;
-  std::unique_ptr<game::ChunkCache> cache;
   GameStudy study;
-  if (!opt.store.empty()) {
-    db = std::make_unique<store::Store>(opt.store);
-    study = open_game_study(*db, *setup, opt.resume);
-    cache = std::make_unique<game::StoreCache>(*db, study.id, setup->cells.size());
-  } else {
-    if (opt.resume) throw InputError(Diagnostic{{}, "--resume", "needs --store"});
-    cache = std::make_unique<game::MemoryCache>();
-  }
+  const std::unique_ptr<game::ChunkCache> cache = open_game_cache(opt, *setup, db, study);
   const auto start = std::chrono::steady_clock::now();
   game::EstimateOptions eo = setup->eo;
   GameProgress progress(opt.quiet);

@@ -79,14 +79,7 @@ int run_ranks(const GameCliOptions& opt) {
   std::string error;
   if (rank == 0) {
     try {
-      if (!opt.store.empty()) {
-        db = std::make_unique<store::Store>(opt.store);
-        study = open_game_study(*db, *setup, opt.resume);
-        cache = std::make_unique<game::StoreCache>(*db, study.id, setup->cells.size());
-      } else {
-        if (opt.resume) throw InputError(Diagnostic{{}, "--resume", "needs --store"});
-        cache = std::make_unique<game::MemoryCache>();
-      }
+      cache = open_game_cache(opt, *setup, db, study);
     } catch (const InputError& e) {
       status = kExitBadInput;
       error = e.what();

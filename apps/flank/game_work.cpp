@@ -216,4 +216,16 @@ void finish_game_study(store::Store& db, const GameStudy& study, const GameSetup
   db.set_study_status(study.id, "done");
 }
 
+std::unique_ptr<game::ChunkCache> open_game_cache(const GameCliOptions& opt, const GameSetup& setup,
+                                                  std::unique_ptr<store::Store>& db,
+                                                  GameStudy& study) {
+  if (opt.store.empty()) {
+    if (opt.resume) throw InputError(Diagnostic{{}, "--resume", "needs --store"});
+    return std::make_unique<game::MemoryCache>();
+  }
+  db = std::make_unique<store::Store>(opt.store);
+  study = open_game_study(*db, setup, opt.resume);
+  return std::make_unique<game::StoreCache>(*db, study.id, setup.cells.size());
+}
+
 }  // namespace flank::cli

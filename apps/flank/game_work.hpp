@@ -67,6 +67,12 @@ struct GameStudy {
 // first batch and chunk size when `resume`, else (or when none) a new one with a point per
 // cell. Throws InputError when the study found has other cells.
 GameStudy open_game_study(store::Store& db, const GameSetup& setup, bool resume);
+// The chunk cache a game runs on: with --store the store's, on a new or resumed study (db and
+// study are set), otherwise one in memory (--resume then needs --store). One place for both
+// the single-process and the MPI front end.
+std::unique_ptr<game::ChunkCache> open_game_cache(const GameCliOptions& opt, const GameSetup& setup,
+                                                  std::unique_ptr<store::Store>& db,
+                                                  GameStudy& study);
 // Each cell's result (its payoff with interval, the point summary a sweep stores, the
 // per-replication rows), the game JSON as the study's results, then status done. Idempotent,
 // so a kill during it is repaired by --resume.

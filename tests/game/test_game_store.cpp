@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../cli_shell.hpp"
+#include "../spawn.hpp"
 #include "flank/analysis/outcome_codec.hpp"
 #include "flank/game/chunks.hpp"
 
@@ -104,23 +105,8 @@ std::int64_t try_count(const std::string& db, const std::string& sql) {
   return n;
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using flank::test::spawn;
+using flank::test::wait_for;
 
 TEST_F(GameStore, StoredGameEqualsTheInMemoryGame) {
   const auto memory = sh("game --plans " + plans_ + " --threads 2 --json - -q");

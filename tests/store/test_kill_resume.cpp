@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "../spawn.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -36,23 +38,8 @@ fs::path work_dir() {
   return dir;
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using flank::test::spawn;
+using flank::test::wait_for;
 
 int run(const std::vector<std::string>& args) {
   return wait_for(spawn(args));
