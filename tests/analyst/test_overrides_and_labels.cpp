@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../cli_shell.hpp"
+#include "flank/server/api.hpp"
 
 namespace {
 
@@ -49,6 +50,7 @@ TEST(Overrides, RecordedInJsonAndCsvAndTable) {
 }
 
 TEST(Overrides, ReportRebuildsTheRunScenario) {
+  if (!flank::server::viewer_built()) GTEST_SKIP() << "viewer not built (FLANK_WEB=OFF)";
   const std::string j = scratch("rep.json"), html = scratch("rep.html");
   ASSERT_EQ(sh("run -n 5 -q --set " + kDelay + " --json " + j).status, 0);
   const auto r = sh("report " + j + " -o " + html, true);
@@ -65,6 +67,7 @@ TEST(Overrides, ReportRebuildsTheRunScenario) {
 }
 
 TEST(Report, WithoutArgumentsRunsTheBuiltIn) {
+  if (!flank::server::viewer_built()) GTEST_SKIP() << "viewer not built (FLANK_WEB=OFF)";
   const std::string html = scratch("plain.html");
   const auto r = sh("report -n 10 -o " + html, true);
   EXPECT_EQ(r.status, 0) << r.out;
@@ -73,6 +76,7 @@ TEST(Report, WithoutArgumentsRunsTheBuiltIn) {
 
 // Issue 13 item 6: a RUN.json's scenario id is text anyone may write, never a path.
 TEST(Report, ScenarioIdIsNeverOpenedAsAPath) {
+  if (!flank::server::viewer_built()) GTEST_SKIP() << "viewer not built (FLANK_WEB=OFF)";
   const std::string j = scratch("evil.json");
   ASSERT_EQ(sh("run -n 3 -q --json " + j).status, 0);
   for (const std::string id :

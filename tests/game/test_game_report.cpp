@@ -13,6 +13,7 @@
 #include "../cli_shell.hpp"
 #include "flank/core/error.hpp"
 #include "flank/report/game_json.hpp"
+#include "flank/server/api.hpp"
 
 namespace {
 
@@ -65,6 +66,7 @@ int line_of(const std::string& text, const std::string& needle, int nth = 0) {
 }
 
 TEST_F(GameReport, AGameJsonIsAccepted) {
+  if (!flank::server::viewer_built()) GTEST_SKIP() << "viewer not built (FLANK_WEB=OFF)";
   EXPECT_EQ((*game_)["format"], "flank-game-1");
   EXPECT_NO_THROW(flank::report::parse_game_json(game_->dump(2), "g.json"));
   const auto file = write("good.json", game_->dump(2));
