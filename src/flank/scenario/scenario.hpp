@@ -208,15 +208,15 @@ struct AirParams {
 // overrun, exploitation, river crossings and isolation (docs/model.md "Operational
 // resolution"). Defaults: screen_density, prepared_density, advance_kmday (hasty, prepared,
 // fortified), overrun_ratio, exploitation_kmday and the displacement constants are fitted on
-// the campaign cases of
-// advance_rates.csv (docs/validation.md §9, `flank validate campaigns --fit
+// the campaign cases of advance_rates.csv (docs/validation.md §9, `flank validate campaigns --fit
 // data/calibration/operations-grid.yaml`); the others are the priors named in docs/model.md.
 struct OperationalParams {
   // Force-to-space, men per km of frontage.
   double screen_density = 75;    // below: a screen, whatever the time in place
   double prepared_density = 75;  // below: no prepared defence without works
   // Hours in place to prepare at the reference density of 1,000 men/km; at density ρ it takes
-  // prepared_hours × 1000 / ρ (QJM: 5 days at 1 m of front per man, 10 days at 2 m).
+  // prepared_hours × 1000 / min(ρ, preparation_density_cap) (QJM: 5 days at 1 m of front per
+  // man or less, 10 days at 2 m).
   double prepared_hours = 120;
   // Preparation is no faster above this density (QJM: 5 days at 1 m of front per man or less,
   // research survey §1.3 item 6); 0: no floor (prepared_hours × 1000 / ρ at any density).
