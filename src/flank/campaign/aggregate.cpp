@@ -1,60 +1,84 @@
 // Phase 4 of a step (docs/model.md "One step"): effective power of every unit, and the
 // per-region sums read by doctrine (before movement) and by combat (after it).
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "flank/campaign/stepper.hpp"
 
 namespace flank::campaign {
 
 // for_doctrine: also the power free to move; otherwise the fighting units by region.
+// One pass over the units computes power, the per-region sums and each unit's "fighting" flag;
+// the passes after it test the flag (a byte) instead of the unit's status again.
 void Stepper::aggregate(bool for_doctrine) {
+  // Locals for the vectors' data and the scalars: the loops store through double and byte
+  // pointers, which the compiler must otherwise assume may alias them (and reload each time).
+  const int U = m.U, R = m.R;
+  const double hour = s.hour;
+  const Parameters& params = p();
+  const UnitState* const units = s.units.data();
+  const Engine::Impl::UnitStatic* const us = m.us.data();
+  const RegionState* const regions = s.regions.data();
+  double* const power = m.power.data();
+  double* const present = m.present_power.data();
+  std::uint8_t* const attacked = m.under_attack.data();
+  std::uint8_t* const fights = m.fighting_now.data();
   std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
   std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
-  m.moving_units = {0, 0};
-  m.engagements = 0;
-  for (int u = 0; u < m.U; ++u) {
-    const auto& unit = s.units[u];
-    const SideId side = m.us[u].side;
-    m.power[u] = effective_power(m.us[u], unit, p(), s.hour);
-    if (unit.status == UnitStatus::Moving) ++m.moving_units[side];
-    if (!fighting(unit)) continue;
-    const double pw = m.power[u];
-    m.present_power[idx(side, unit.region, m.R)] += pw;
-    if (unit.status == UnitStatus::Attacking && !m.under_attack[unit.region]) {
-      m.under_attack[unit.region] = 1;
-      ++m.engagements;
+  std::array<int, kSides> moving{0, 0};
+  int engagements = 0;
+  for (int u = 0; u < U; ++u) {
+    const UnitState& unit = units[u];
+    const SideId side = us[u].side;
+    const double pw = effective_power(us[u], unit, params, hour);
+    power[u] = pw;
+    if (unit.status == UnitStatus::Moving) ++moving[side];
+    const bool f = fighting(unit);
+    fights[u] = f;
+    if (!f) continue;
+    present[idx(side, unit.region, R)] += pw;
+    if (unit.status == UnitStatus::Attacking && !attacked[unit.region]) {
+      attacked[unit.region] = 1;
+      ++engagements;
     }
   }
+  m.moving_units = moving;
+  m.engagements = engagements;
   if (!for_doctrine) {
     // Fighting units grouped by region (counting sort, ascending unit id within a region).
+    std::uint32_t* const begin = m.region_begin.data();
+    std::uint32_t* const fill = m.region_fill.data();
+    UnitId* const grouped = m.region_units.data();
     std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
-    for (int u = 0; u < m.U; ++u)
-      if (fighting(s.units[u])) ++m.region_begin[s.units[u].region + 1];
-    for (int r = 0; r < m.R; ++r) m.region_begin[r + 1] += m.region_begin[r];
-    std::copy(m.region_begin.begin(), m.region_begin.end() - 1, m.region_fill.begin());
-    for (int u = 0; u < m.U; ++u)
-      if (fighting(s.units[u]))
-        m.region_units[m.region_fill[s.units[u].region]++] = static_cast<UnitId>(u);
+    for (int u = 0; u < U; ++u)
+      if (fights[u]) ++begin[units[u].region + 1];
+    for (int r = 0; r < R; ++r) begin[r + 1] += begin[r];
+    std::copy(begin, begin + R, fill);
+    for (int u = 0; u < U; ++u)
+      if (fights[u]) grouped[fill[units[u].region]++] = static_cast<UnitId>(u);
     return;
   }
+  double* const free_power = m.free_power.data();
+  double* const reserve_power = m.reserve_power.data();
+  std::uint8_t* const free = m.free.data();
   std::fill(m.free_power.begin(), m.free_power.end(), 0.0);
   std::fill(m.reserve_power.begin(), m.reserve_power.end(), 0.0);
-  for (int u = 0; u < m.U; ++u) {
-    const auto& unit = s.units[u];
-    m.free[u] = is_free(static_cast<UnitId>(u));
-    if (!m.free[u]) continue;
-    const double pw = m.power[u];
-    m.free_power[idx(m.us[u].side, unit.region, m.R)] += pw;
-    if (unit.reserve && unit.axis < 0) m.reserve_power[idx(m.us[u].side, unit.region, m.R)] += pw;
+  for (int u = 0; u < U; ++u) {
+    // Free to move: fighting (so not broken), holding or waiting, ready, in its own side's
+    // land and not under attack there.
+    free[u] = 0;
+    if (!fights[u]) continue;
+    const UnitState& unit = units[u];
+    const SideId side = us[u].side;
+    if ((unit.status != UnitStatus::Holding && unit.status != UnitStatus::Waiting) ||
+        unit.ready_hour > hour || regions[unit.region].control != side || attacked[unit.region])
+      continue;
+    free[u] = 1;
+    const double pw = power[u];
+    free_power[idx(side, unit.region, R)] += pw;
+    if (unit.reserve && unit.axis < 0) reserve_power[idx(side, unit.region, R)] += pw;
   }
-}
-
-bool Stepper::is_free(UnitId u) const {
-  const auto& unit = s.units[u];
-  return !unit.broken &&
-         (unit.status == UnitStatus::Holding || unit.status == UnitStatus::Waiting) &&
-         unit.ready_hour <= s.hour && control(unit.region) == m.us[u].side &&
-         !m.under_attack[unit.region];
 }
 
 }  // namespace flank::campaign

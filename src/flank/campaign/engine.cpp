@@ -2,6 +2,7 @@
 #include "flank/campaign/engine.hpp"
 
 #include <array>
+#include <chrono>
 #include <memory>
 
 #include "flank/campaign/stepper.hpp"
@@ -32,21 +33,45 @@ double Engine::effective_power(UnitId u) const {
   return campaign::effective_power(impl_->us[u], state_.units[u], scenario_.params, state_.hour);
 }
 
-bool Engine::step() {
+std::string_view phase_name(Phase phase) {
+  static constexpr std::array<std::string_view, static_cast<int>(Phase::Count)> kNames = {
+      "decisions", "arrivals", "supply",  "isolation", "aggregate",
+      "doctrine",  "movement", "regroup", "combat",    "after"};
+  return kNames.at(static_cast<int>(phase));
+}
+
+bool Engine::step(PhaseClock* clock) {
   Impl& m = *impl_;
   if (state_.step >= m.steps) return false;
   Stepper st{scenario_, m, state_, *this};
   if (m.timeline) m.timeline->frames.emplace_back();
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point t0 = clock ? Clock::now() : Clock::time_point{};
+  const auto lap = [&](Phase phase) {
+    if (!clock) return;
+    const Clock::time_point t = Clock::now();
+    clock->seconds[static_cast<int>(phase)] += std::chrono::duration<double>(t - t0).count();
+    t0 = t;
+  };
   // The phases of docs/model.md "One step", in order.
   st.decisions_and_air();  // 1. decisions and air
-  st.arrivals();           // 2. arrivals and readiness
-  st.supply();             // 3. supply
-  st.isolation();          //    isolated units: endurance, surrender, breakout; pockets
-  st.aggregate(true);      // 4. power, and the power free to move
-  st.doctrine();           // 5. doctrine: targets and first legs
-  st.movement();           // 6. movement
-  st.aggregate(false);     //    power again, fighting units grouped by region
-  st.combat();             // 7. combat
+  lap(Phase::Decisions);
+  st.arrivals();  // 2. arrivals and readiness
+  lap(Phase::Arrivals);
+  st.supply();  // 3. supply
+  lap(Phase::Supply);
+  st.isolation();  //    isolated units: endurance, surrender, breakout; pockets
+  lap(Phase::Isolation);
+  st.aggregate(true);  // 4. power, and the power free to move
+  lap(Phase::Aggregate);
+  st.doctrine();  // 5. doctrine: targets and first legs
+  lap(Phase::Doctrine);
+  st.movement();  // 6. movement
+  lap(Phase::Movement);
+  st.aggregate(false);  //    power again, fighting units grouped by region
+  lap(Phase::Regroup);
+  st.combat();  // 7. combat
+  lap(Phase::Combat);
   // 8. After the step.
   const std::array<double, kSides> lost = st.power_lost_fractions();
   st.halts(lost);
@@ -57,6 +82,8 @@ bool Engine::step() {
   if (m.timeline) st.record_frame();
   ++state_.step;
   state_.hour = state_.step * m.dt;
+  lap(Phase::After);
+  if (clock) ++clock->steps;
   return state_.step < m.steps;
 }
 

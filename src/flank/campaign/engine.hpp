@@ -138,6 +138,29 @@ struct Timeline {
   std::vector<Event> events;
 };
 
+// The phases of one step, in the order docs/model.md "One step" lists them, for timing each
+// phase apart (bench/bench_phases.cpp, docs/performance.md).
+enum class Phase : std::uint8_t {
+  Decisions,  // 1. decisions and air
+  Arrivals,   // 2. arrivals and readiness
+  Supply,     // 3. supply
+  Isolation,  //    endurance, surrender, breakout; pockets
+  Aggregate,  // 4. power, and the power free to move
+  Doctrine,   // 5. targets and first legs (bypass and masking included)
+  Movement,   // 6. movement
+  Regroup,    //    power again, fighting units grouped by region
+  Combat,     // 7. combat
+  After,      // 8. halts, objectives, escalation, territory, timeline frame
+  Count
+};
+std::string_view phase_name(Phase phase);
+
+// Wall time spent in each phase, summed over the steps it was passed to.
+struct PhaseClock {
+  std::array<double, static_cast<int>(Phase::Count)> seconds{};
+  std::int64_t steps = 0;
+};
+
 class Engine {
  public:
   // combat_model: name for combat::make_model; empty = the scenario's params.combat_model.
@@ -154,7 +177,9 @@ class Engine {
 
   // Step-level access for tests: reset, then step() until it returns false.
   void reset(std::uint64_t seed, std::uint64_t replication, Timeline* timeline = nullptr);
-  bool step();  // advances one step; false once the horizon is reached
+  // Advances one step; false once the horizon is reached. With a clock, each phase's wall time
+  // is added to it (two clock reads per phase: for benchmarks, not for production runs).
+  bool step(PhaseClock* clock = nullptr);
   void finish(Outcome& outcome);
   const CampaignState& state() const { return state_; }
   const Scenario& scenario() const { return scenario_; }

@@ -147,6 +147,7 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   present_power.assign(kSides * R, 0);
   power.assign(U, 0);
   free.assign(U, 0);
+  fighting_now.assign(U, 0);
   for (int u = 0; u < U; ++u) side_units[us[u].side].push_back(static_cast<UnitId>(u));
   region_begin.assign(R + 1, 0);
   region_fill.assign(R, 0);

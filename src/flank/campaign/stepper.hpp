@@ -104,6 +104,7 @@ struct Engine::Impl {
   std::array<double, kSides> initial_power{};
   std::array<double, kSides> power_now{};  // Σ power0 × strength, kept up to date by lose()
   std::vector<std::uint8_t> free;          // per unit: free to move this step
+  std::vector<std::uint8_t> fighting_now;  // per unit: fighting(), as of the last aggregate()
   std::array<std::vector<UnitId>, kSides> side_units;
   std::vector<std::uint8_t> isolated_now;  // per escalation rule (Isolated kind)
 
@@ -194,7 +195,6 @@ struct Stepper {
   void capture(UnitId u, double fraction);  // lose(), counted as prisoners
   // 4 (aggregate.cpp)
   void aggregate(bool for_doctrine);
-  bool is_free(UnitId u) const;
 
   // 5 (doctrine.cpp)
   void doctrine();
