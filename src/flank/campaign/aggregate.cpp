@@ -8,9 +8,12 @@
 
 namespace flank::campaign {
 
-// for_doctrine: also the power free to move; otherwise the fighting units by region.
-// One pass over the units computes power, the per-region sums and each unit's "fighting" flag;
-// the passes after it test the flag (a byte) instead of the unit's status again.
+// for_doctrine (phase 4): every unit's power, the per-region sums doctrine reads and the power
+// free to move. Otherwise (the regroup after movement): the power of the fighting units and
+// the fighting units of each region under attack, which is all combat reads; the per-region
+// sums are doctrine's and are next needed after the next step's phase 4 has redone them.
+// One pass over the units sets each unit's fighting flag for the passes after it (a byte test
+// instead of the unit's status again).
 void Stepper::aggregate(bool for_doctrine) {
   // Locals for the vectors' data and the scalars: the loops store through double and byte
   // pointers, which the compiler must otherwise assume may alias them (and reload each time).
@@ -24,10 +27,39 @@ void Stepper::aggregate(bool for_doctrine) {
   double* const present = m.present_power.data();
   std::uint8_t* const attacked = m.under_attack.data();
   std::uint8_t* const fights = m.fighting_now.data();
-  std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
   std::fill(m.under_attack.begin(), m.under_attack.end(), 0);
-  std::array<int, kSides> moving{0, 0};
   int engagements = 0;
+  if (!for_doctrine) {
+    for (int u = 0; u < U; ++u) {
+      const UnitState& unit = units[u];
+      const bool f = fighting(unit);
+      fights[u] = f;
+      if (!f) continue;
+      power[u] = effective_power(us[u], unit, params, hour);
+      if (unit.status == UnitStatus::Attacking && !attacked[unit.region]) {
+        attacked[unit.region] = 1;
+        ++engagements;
+      }
+    }
+    m.engagements = engagements;
+    // Fighting units of the regions under attack, grouped by region (counting sort, ascending
+    // unit id within a region); other regions' ranges are left empty.
+    std::uint32_t* const begin = m.region_begin.data();
+    std::uint32_t* const fill = m.region_fill.data();
+    UnitId* const grouped = m.region_units.data();
+    std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
+    if (engagements == 0) return;
+    for (int u = 0; u < U; ++u)
+      if (fights[u] && attacked[units[u].region]) ++begin[units[u].region + 1];
+    for (int r = 0; r < R; ++r) begin[r + 1] += begin[r];
+    std::copy(begin, begin + R, fill);
+    for (int u = 0; u < U; ++u)
+      if (fights[u] && attacked[units[u].region])
+        grouped[fill[units[u].region]++] = static_cast<UnitId>(u);
+    return;
+  }
+  std::fill(m.present_power.begin(), m.present_power.end(), 0.0);
+  std::array<int, kSides> moving{0, 0};
   for (int u = 0; u < U; ++u) {
     const UnitState& unit = units[u];
     const SideId side = us[u].side;
@@ -45,20 +77,6 @@ void Stepper::aggregate(bool for_doctrine) {
   }
   m.moving_units = moving;
   m.engagements = engagements;
-  if (!for_doctrine) {
-    // Fighting units grouped by region (counting sort, ascending unit id within a region).
-    std::uint32_t* const begin = m.region_begin.data();
-    std::uint32_t* const fill = m.region_fill.data();
-    UnitId* const grouped = m.region_units.data();
-    std::fill(m.region_begin.begin(), m.region_begin.end(), 0);
-    for (int u = 0; u < U; ++u)
-      if (fights[u]) ++begin[units[u].region + 1];
-    for (int r = 0; r < R; ++r) begin[r + 1] += begin[r];
-    std::copy(begin, begin + R, fill);
-    for (int u = 0; u < U; ++u)
-      if (fights[u]) grouped[fill[units[u].region]++] = static_cast<UnitId>(u);
-    return;
-  }
   double* const free_power = m.free_power.data();
   double* const reserve_power = m.reserve_power.data();
   std::uint8_t* const free = m.free.data();

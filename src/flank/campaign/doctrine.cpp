@@ -127,8 +127,13 @@ void Stepper::assign_targets(SideId side) {
   const SideId enemy = static_cast<SideId>(1 - side);
   const SideDoctrine& doc = sc.doctrine[side];
   // Counterattack targets per region: retake own land at any ratio that meets the doctrine,
-  // and, once decided, strike enemy forces massing one region beyond the own border.
-  for (int r = 0; r < m.R; ++r) {
+  // and, once decided, strike enemy forces massing one region beyond the own border. Only the
+  // regions holding a free reserve are looked at: no other entry is read below.
+  const std::uint64_t stamp = ++m.stamp;
+  for (UnitId u : m.reserve_units[side]) {
+    const RegionId r = s.units[u].region;
+    if (!m.free[u] || m.counterattack_stamp[r] == stamp) continue;
+    m.counterattack_stamp[r] = stamp;
     m.counterattack_target[r] = kNone;
     const double own = m.reserve_power[idx(side, r, m.R)];
     if (own <= 0 || control(r) != side) continue;
@@ -149,15 +154,20 @@ void Stepper::assign_targets(SideId side) {
 
   assign_masks(side);
 
-  // Threat to each guarded region: enemy axis power still to pass through it.
+  // Threat to each guarded region: enemy axis power still to pass through it, summed per
+  // region over the enemy's axes in axis order (scattered along each path from its front).
+  std::fill(m.incoming.begin(), m.incoming.end(), 0.0);
+  for (std::size_t a = 0; a < m.axes.size(); ++a) {
+    const auto& ax = m.axes[a];
+    if (ax.side != enemy) continue;
+    for (int i = std::max(0, m.axis_target_index[a]); i < static_cast<int>(ax.path.size()); ++i)
+      if (ax.pos[ax.path[i]] == i) m.incoming[ax.path[i]] += m.axis_power[a];
+  }
   bool any_threat = false;
   for (RegionId r : m.guard_list[side]) {
     m.deficit[r] = 0;
     if (control(r) != side) continue;
-    double incoming = 0;
-    for (std::size_t a = 0; a < m.axes.size(); ++a)
-      if (m.axes[a].side == enemy && m.axes[a].pos[r] >= m.axis_target_index[a])
-        incoming += m.axis_power[a];
+    const double incoming = m.incoming[r];
     if (incoming > 0) {
       m.deficit[r] = incoming - m.present_power[idx(side, r, m.R)];
       any_threat = true;
@@ -165,15 +175,21 @@ void Stepper::assign_targets(SideId side) {
   }
 
   // Reserves already heading for a still-threatened region keep their target.
-  for (UnitId u : m.side_units[side]) {
+  for (UnitId u : m.reserve_units[side]) {
     auto& unit = s.units[u];
-    if (unit.axis >= 0 || !unit.reserve || !alive(unit.status)) continue;
-    if (unit.broken || unit.status == UnitStatus::Withdrawing) continue;
+    if (!alive(unit.status) || unit.broken || unit.status == UnitStatus::Withdrawing) continue;
     const RegionId t = unit.target;
     const bool valid =
         t != kNone && control(t) == side && m.is_guard[idx(side, t, m.R)] && m.deficit[t] != 0;
     if (valid && unit.region != t) m.deficit[t] -= m.power[u];
   }
+
+  // The guarded regions a reserve may be sent to: deficits only fall from here on, so a region
+  // without one now never gets one in the loop below.
+  m.candidates.clear();
+  if (any_threat)
+    for (RegionId r : m.guard_list[side])
+      if (m.deficit[r] > 0 && may_enter(side, r)) m.candidates.push_back(r);
 
   for (UnitId u : m.side_units[side]) {
     if (!m.free[u]) continue;
@@ -220,8 +236,8 @@ void Stepper::assign_targets(SideId side) {
     RegionId best = kNone;
     double best_deficit = 0;
     float best_d = std::numeric_limits<float>::infinity();
-    for (RegionId r : m.guard_list[side]) {
-      if (m.deficit[r] <= 0 || !may_enter(side, r)) continue;
+    for (RegionId r : m.candidates) {
+      if (m.deficit[r] <= 0) continue;
       const float d = sc.distance(unit.region, static_cast<RegionId>(r));
       if (m.deficit[r] > best_deficit || (m.deficit[r] == best_deficit && d < best_d))
         best = static_cast<RegionId>(r), best_deficit = m.deficit[r], best_d = d;

@@ -157,6 +157,14 @@ Engine::Impl::Impl(const Scenario& s, std::string_view model_name) : sc(s) {
   deficit.assign(R, 0);
   under_attack.assign(R, 0);
   counterattack_target.assign(R, kNone);
+  counterattack_stamp.assign(R, 0);
+  incoming.assign(R, 0);
+  candidates.reserve(R);
+  // Reserves: units off the axes that arrive later or start outside the regions their side
+  // guards (the rule Engine::reset applies per unit; reallocation never gives them an axis).
+  for (int u = 0; u < U; ++u)
+    if (us[u].axis < 0 && (us[u].scheduled || !is_guard[idx(us[u].side, sc.units[u].start, R)]))
+      reserve_units[us[u].side].push_back(static_cast<UnitId>(u));
   axis_target_index.assign(axes.size(), 0);
   axis_power.assign(axes.size(), 0);
   axis_index_seen.assign(axes.size(), 0);

@@ -87,14 +87,19 @@ struct Engine::Impl {
   std::vector<double> reserve_power;  // [side * R + r] free reserves (they counterattack)
   std::vector<double> deficit;        // per region, for the defending side's reserves
   std::vector<std::uint8_t> under_attack;
-  std::vector<RegionId> counterattack_target;  // per region, for the side being processed
-  std::vector<int> axis_target_index;          // per axis: first path index not held
-  std::vector<double> axis_power;              // per axis: effective power of its units
-  std::vector<int> axis_index_seen;            // per axis: target index at the last step
-  std::vector<double> axis_moved_hour;         // per axis: when that index last changed
-  std::array<int, kSides> bypassed{};          // regions the side has bypassed so far
-  std::vector<double> mask_power;              // [side * R + r]: power containing bypassed r
-  std::vector<RegionId> masking;               // per unit: the bypassed region it contains
+  std::vector<RegionId> counterattack_target;      // per region, for the side being processed
+  std::vector<std::uint64_t> counterattack_stamp;  // per region: `stamp` when it was computed
+  std::uint64_t stamp = 0;                         // one per assign_targets call, never reset
+  std::array<std::vector<UnitId>, kSides> reserve_units;  // per side: reserves (never on an axis)
+  std::vector<double> incoming;         // per region: enemy axis power still to pass through it
+  std::vector<RegionId> candidates;     // guarded regions a reserve may be sent to, this call
+  std::vector<int> axis_target_index;   // per axis: first path index not held
+  std::vector<double> axis_power;       // per axis: effective power of its units
+  std::vector<int> axis_index_seen;     // per axis: target index at the last step
+  std::vector<double> axis_moved_hour;  // per axis: when that index last changed
+  std::array<int, kSides> bypassed{};   // regions the side has bypassed so far
+  std::vector<double> mask_power;       // [side * R + r]: power containing bypassed r
+  std::vector<RegionId> masking;        // per unit: the bypassed region it contains
   std::vector<std::uint8_t> objective_region;  // [side * R + r]: in one of side's objectives
   std::vector<RegionId> queue;
   std::vector<std::uint8_t> visited;
