@@ -1,5 +1,7 @@
 // Phases 1 and 2 of a step (docs/model.md "One step"): political decisions and the day's
 // sortie availability, then arrivals and readiness.
+#include <algorithm>
+
 #include "flank/campaign/stepper.hpp"
 
 namespace flank::campaign {
@@ -18,15 +20,26 @@ void Stepper::decisions_and_air() {
       s.air_availability[side] = m.air_rng->lognormal_factor(p().noise_sigma);
 }
 
+// Units still to arrive or to become ready are looked at only from the first hour one of them
+// is due (m.next_arrival_hour, kept by this loop).
 void Stepper::arrivals() {
+  if (s.hour < m.next_arrival_hour) return;
+  double next = kInf;
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
-    if (unit.status == UnitStatus::NotArrived && unit.arrival_hour <= s.hour) {
+    if (unit.status == UnitStatus::NotArrived) {
+      if (unit.arrival_hour > s.hour) {
+        next = std::min(next, unit.arrival_hour);
+        continue;
+      }
       const SideId side = m.us[u].side;
       RegionId entry = sc.units[u].arrival.entry;
       if (entry == kNone) continue;  // no entry region: never arrives (the loader forbids it)
       if (control(entry) != side) entry = nearest_own(entry, side, kNone);
-      if (entry == kNone) continue;
+      if (entry == kNone) {
+        next = std::min(next, s.hour);  // nowhere to enter yet: try again next step
+        continue;
+      }
       unit.region = entry;
       unit.status = UnitStatus::Holding;
       unit.target = entry;
@@ -34,10 +47,14 @@ void Stepper::arrivals() {
       emit(
           "arrival", [&] { return sc.units[u].name + " arrives at " + sc.regions[entry].name; },
           entry, side, static_cast<UnitId>(u));
-    } else if (unit.status == UnitStatus::NotReady && unit.ready_hour <= s.hour) {
-      unit.status = UnitStatus::Holding;
+    } else if (unit.status == UnitStatus::NotReady) {
+      if (unit.ready_hour <= s.hour)
+        unit.status = UnitStatus::Holding;
+      else
+        next = std::min(next, unit.ready_hour);
     }
   }
+  m.next_arrival_hour = next;
 }
 
 }  // namespace flank::campaign

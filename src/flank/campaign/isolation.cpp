@@ -15,7 +15,11 @@ void Stepper::capture(UnitId u, double fraction) {
 }
 
 void Stepper::isolation() {
+  // Nobody cut off now, nobody's endurance clock running and no pocket last step: this phase
+  // would change nothing (most steps of most campaigns).
+  if (m.cut_off_units == 0 && !m.any_isolated && !m.any_pocket_before) return;
   const OperationalParams& o = p().ops;
+  bool any_isolated = false, any_pocket = false;
   std::fill(m.pocket_now.begin(), m.pocket_now.end(), 0);
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
@@ -24,6 +28,7 @@ void Stepper::isolation() {
       unit.isolated_since = -1;
       continue;
     }
+    any_isolated = any_pocket = true;
     const SideId side = m.us[u].side;
     m.pocket_now[idx(side, unit.region, m.R)] = 1;
     if (unit.isolated_since < 0) {
@@ -61,6 +66,8 @@ void Stepper::isolation() {
       }
     }
   m.pocket_before.swap(m.pocket_now);
+  m.any_isolated = any_isolated;
+  m.any_pocket_before = any_pocket;
 }
 
 }  // namespace flank::campaign

@@ -303,6 +303,9 @@ void Engine::reset(std::uint64_t seed, std::uint64_t replication, Timeline* time
   std::fill(m.axis_index_seen.begin(), m.axis_index_seen.end(), 0);
   std::fill(m.axis_moved_hour.begin(), m.axis_moved_hour.end(), 0.0);
   std::fill(m.pocket_before.begin(), m.pocket_before.end(), 0);
+  m.cut_off_units = 0;
+  m.any_isolated = m.any_pocket_before = false;
+  m.next_arrival_hour = 0;
   m.territory = {};
   m.territory_recorded = 0;
   m.control_changed = m.supply_dirty = true;

@@ -116,7 +116,11 @@ struct Engine::Impl {
   std::vector<double> frontage_km;                      // per region (docs/model.md "Posture")
   std::vector<std::uint8_t> supply_source;              // [side * R + r]
   std::vector<std::uint8_t> pocket_now, pocket_before;  // [side * R + r]: side's forces cut off
-  Operations operations;                                // outcome accumulators
+  int cut_off_units = 0;           // alive units with no supply path, as of this step's supply()
+  bool any_isolated = false;       // some alive unit's endurance clock may be running
+  bool any_pocket_before = false;  // pocket_before has an entry set
+  double next_arrival_hour = 0;    // arrivals(): no unit is due to arrive or be ready before
+  Operations operations;           // outcome accumulators
   std::optional<RandomStream> combat_rng, air_rng, escalation_rng, movement_rng, isolation_rng;
   bool control_changed = true;  // this step: objectives and isolation rules look again
   // Control changed since supply was last traced. Kept apart from control_changed, which is

@@ -18,6 +18,7 @@ void Stepper::supply() {
   m.supply_dirty = false;
   const double up = p().supply_recovery_per_day * m.dt / 24.0;
   const double down = p().supply_loss_per_day * m.dt / 24.0;
+  int cut_off = 0;
   for (int u = 0; u < m.U; ++u) {
     auto& unit = s.units[u];
     if (!alive(unit.status)) continue;
@@ -28,7 +29,9 @@ void Stepper::supply() {
         ok = ok || s.supplied[idx(side, m.adj_region[k], m.R)];
     unit.supply = ok ? std::min(1.0, unit.supply + up) : std::max(0.0, unit.supply - down);
     unit.cut_off = !ok;
+    cut_off += !ok;
   }
+  m.cut_off_units = cut_off;
 }
 
 void Stepper::bfs(SideId side, const std::vector<RegionId>& sources_list, bool use_sources_list) {
